@@ -1,0 +1,94 @@
+// Elementwise binary ops with NumPy broadcasting. The family shares one shape rule and the engine
+// sums each gradient back over broadcast axes, so each rule is written for equal shapes.
+import { defineOp, type OpDef } from '../op.ts';
+import { broadcastShapes, fmt } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+import { runOp } from '../engine.ts';
+import { asTensor } from './scalar.ts';
+import { log, neg } from './unary.op.ts';
+import { where } from './where.op.ts';
+
+type Binary = { a: Tensor; b: Tensor };
+type Grad = NonNullable<OpDef<Binary>['grad']>;
+
+function binary(name: string, grad?: Grad, opts: { floatOnly?: boolean; compare?: boolean } = {}): OpDef<Binary> {
+  return defineOp<Binary>({
+    name,
+    inputs: ['a', 'b'],
+    inferShape({ a, b }) {
+      if (a.dtype !== b.dtype) throw new TypeError(`${name}: dtypes differ, a=${fmt(a.shape)} ${a.dtype} b=${fmt(b.shape)} ${b.dtype}`);
+      if (opts.floatOnly && a.dtype !== 'float32') throw new TypeError(`${name}: expected float32 inputs, got ${a.dtype}`);
+      const shape = broadcastShapes(name, a.shape, b.shape);
+      return opts.compare ? { shape, dtype: 'int32' } : shape;
+    },
+    ...(grad ? { grad } : {}),
+  });
+}
+
+/** a + b */
+export const Add = binary('Add', (dy) => ({ a: () => dy, b: () => dy }));
+/** a − b */
+export const Sub = binary('Sub', (dy) => ({ a: () => dy, b: () => neg(dy) }));
+/** a · b */
+export const Mul = binary('Mul', (dy, { a, b }) => ({ a: () => mul(dy, b), b: () => mul(dy, a) }));
+/** a / b (float32 only: integer division is not this op) */
+export const Div = binary(
+  'Div',
+  // y = a/b  ⇒  da = dy/b, db = −dy·y/b
+  (dy, { b }, { out }) => ({ a: () => div(dy, b), b: () => neg(div(mul(dy, out), b)) }),
+  { floatOnly: true },
+);
+/** a ** b (float32) */
+export const Pow = binary(
+  'Pow',
+  // y = a^b  ⇒  da = dy·b·a^(b−1), db = dy·y·ln a (taken as 0 where a ≤ 0, as PyTorch does for a = 0)
+  (dy, { a, b }, { out }) => ({
+    a: () => mul(dy, mul(b, pow(a, sub(b, 1)))),
+    b: () => mul(dy, where(greater(a, 0), mul(out, log(a)), 0)),
+  }),
+  { floatOnly: true },
+);
+/** Elementwise maximum; the gradient goes to `a` where a ≥ b, else to `b`. */
+export const Maximum = binary('Maximum', (dy, { a, b }) => ({
+  a: () => where(less(a, b), 0, dy),
+  b: () => where(less(a, b), dy, 0),
+}));
+/** Elementwise minimum; the gradient goes to `a` where a ≤ b, else to `b`. */
+export const Minimum = binary('Minimum', (dy, { a, b }) => ({
+  a: () => where(greater(a, b), 0, dy),
+  b: () => where(greater(a, b), dy, 0),
+}));
+/** a == b as int32 0/1 (no gradient). */
+export const Equal = binary('Equal', undefined, { compare: true });
+/** a > b as int32 0/1 (no gradient). */
+export const Greater = binary('Greater', undefined, { compare: true });
+/** a < b as int32 0/1 (no gradient). */
+export const Less = binary('Less', undefined, { compare: true });
+
+type Operand = Tensor | number;
+const pair = (a: Operand, b: Operand): Binary => {
+  if (typeof a === 'number' && typeof b === 'number') throw new TypeError('binary op: at least one operand must be a tensor');
+  const ta = typeof a === 'number' ? asTensor(a, b as Tensor) : a;
+  return { a: ta, b: asTensor(b, ta) };
+};
+
+/** a + b, broadcasting; numbers become scalars. */
+export const add = (a: Operand, b: Operand): Tensor => runOp(Add, pair(a, b), {});
+/** a − b, broadcasting. */
+export const sub = (a: Operand, b: Operand): Tensor => runOp(Sub, pair(a, b), {});
+/** a · b, broadcasting. */
+export const mul = (a: Operand, b: Operand): Tensor => runOp(Mul, pair(a, b), {});
+/** a / b, broadcasting. */
+export const div = (a: Operand, b: Operand): Tensor => runOp(Div, pair(a, b), {});
+/** a ** b, broadcasting. */
+export const pow = (a: Operand, b: Operand): Tensor => runOp(Pow, pair(a, b), {});
+/** Elementwise max, broadcasting. */
+export const maximum = (a: Operand, b: Operand): Tensor => runOp(Maximum, pair(a, b), {});
+/** Elementwise min, broadcasting. */
+export const minimum = (a: Operand, b: Operand): Tensor => runOp(Minimum, pair(a, b), {});
+/** a == b → int32 0/1. */
+export const equal = (a: Operand, b: Operand): Tensor => runOp(Equal, pair(a, b), {});
+/** a > b → int32 0/1. */
+export const greater = (a: Operand, b: Operand): Tensor => runOp(Greater, pair(a, b), {});
+/** a < b → int32 0/1. */
+export const less = (a: Operand, b: Operand): Tensor => runOp(Less, pair(a, b), {});

@@ -1,0 +1,2 @@
+// PLACEHOLDER (helper B replaces this file)
+export {};
