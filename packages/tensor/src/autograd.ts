@@ -98,8 +98,7 @@ export function backward(root: Tensor, grad: Tensor | undefined, { retainGraph =
   if (grad && !shapesEqual(grad.shape, root.shape)) throw new Error(`backward: gradient ${fmt(grad.shape)} does not match ${fmt(root.shape)}`);
   if (!grad && root.size !== 1) throw new Error(`backward: root has shape ${fmt(root.shape)}; pass a gradient for non-scalar roots`);
   noGrad(() => {
-    const seed = tidy(() => (grad ? grad.mul(1) : ones(root.shape, { backend: root.backend })));
-    keep(seed);
+    const seed = keep(grad ? new Tensor(grad) : ones(root.shape, { backend: root.backend }));
     if (!root._node) return accumulateLeaf(root, seed);
     const nodes = collect(root._node);
     for (const n of nodes) n.refs++; // hold every node until it is processed
@@ -139,7 +138,8 @@ function propagate(node: GradNode, dy: Tensor, grads: Map<GradNode, Tensor>): vo
     const g = tidy(() => {
       const r = thunk();
       const gs = Array.isArray(r) ? r : [r];
-      return list.map((t, i) => (t.requiresGrad ? fitGrad(node.op.name, name, gs[i]!, t.shape) : null));
+      // A fresh handle per gradient: rules may return dy itself or a saved tensor, which we must not own.
+      return list.map((t, i) => (t.requiresGrad ? new Tensor(fitGrad(node.op.name, name, gs[i]!, t.shape)) : null));
     });
     list.forEach((t, i) => {
       const gi = g[i];
