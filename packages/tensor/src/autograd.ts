@@ -26,7 +26,7 @@ export interface GradNode {
   freed: boolean;
 }
 
-type GradRule = (dy: Tensor, inputs: InputSpec, ctx: { out: Tensor; outputs: object; attrs: object }) => Record<string, (() => Tensor | Tensor[]) | undefined>;
+type GradRule = (dy: Tensor, inputs: InputSpec, ctx: { out: Tensor; outputs: object; attrs: object; needs: Record<string, boolean> }) => Record<string, (() => Tensor | Tensor[]) | undefined>;
 
 /** @internal records `op` applied to `inputs`, making the outputs non-leaf tensors. */
 export function recordNode(op: AnyOp, inputs: InputSpec, attrs: object, outputs: Record<string, Tensor | undefined>): void {
@@ -127,22 +127,25 @@ function propagate(node: GradNode, dy: Tensor, grads: Map<GradNode, Tensor>): vo
   }
   const rule = node.op.grad as GradRule;
   const out = node.outputs[node.op.outputs[0]!]!;
-  const thunks = rule(dy, node.inputs, { out, outputs: node.outputs, attrs: node.attrs });
-  for (const name of node.op.inputs) {
-    const input = node.inputs[name];
-    if (input === undefined) continue;
-    const list = Array.isArray(input) ? input : [input];
-    if (!list.some((t) => t.requiresGrad)) continue;
-    const thunk = thunks[name];
-    if (!thunk) continue;
-    const g = tidy(() => {
+  const wanted = node.op.inputs.filter((name) => listOf(node.inputs[name]).some((t) => t.requiresGrad));
+  const needs = Object.fromEntries(node.op.inputs.map((n) => [n, wanted.includes(n)]));
+  // Every thunk of a node runs in one scope, so a rule may share one backward op among its
+  // inputs (memoise it inside the rule); whatever the thunks leave unreturned is freed here.
+  const computed = tidy(() => {
+    const thunks = rule(dy, node.inputs, { out, outputs: node.outputs, attrs: node.attrs, needs });
+    return wanted.map((name) => {
+      const thunk = thunks[name];
+      if (!thunk) return [];
+      const list = listOf(node.inputs[name]);
       const r = thunk();
       const gs = Array.isArray(r) ? r : [r];
       // A fresh handle per gradient: rules may return dy itself or a saved tensor, which we must not own.
       return list.map((t, i) => (t.requiresGrad ? new Tensor(fitGrad(node.op.name, name, gs[i]!, t.shape)) : null));
     });
-    list.forEach((t, i) => {
-      const gi = g[i];
+  });
+  wanted.forEach((name, k) => {
+    listOf(node.inputs[name]).forEach((t, i) => {
+      const gi = computed[k]![i];
       if (!gi) return;
       keep(gi);
       if (t._node) {
@@ -154,8 +157,10 @@ function propagate(node: GradNode, dy: Tensor, grads: Map<GradNode, Tensor>): vo
         } else grads.set(t._node, gi);
       } else accumulateLeaf(t._gradTarget!, gi);
     });
-  }
+  });
 }
+
+const listOf = (v: Tensor | Tensor[] | undefined): Tensor[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Sums a gradient over broadcast axes back to the input's shape. */
 function fitGrad(op: string, input: string, g: Tensor, shape: Shape): Tensor {

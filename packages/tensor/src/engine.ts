@@ -73,7 +73,7 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Anything `tidy` can return: tensors inside arrays and plain objects are kept. */
+/** What `tidy` looks through for tensors to keep: tensors inside arrays and plain objects. */
 export type TensorContainer = void | undefined | null | number | string | boolean | Tensor | TensorContainer[] | { [k: string]: TensorContainer };
 
 /**
@@ -81,7 +81,7 @@ export type TensorContainer = void | undefined | null | number | string | boolea
  * disposed when it ends, also when `fn` throws. Returned tensors move to the enclosing scope.
  * Tensors saved by autograd stay alive through their own references until backward frees them.
  */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T {
   const scope: Scope = { tracked: new Set() };
   scopes.push(scope);
   let result: T;

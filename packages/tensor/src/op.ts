@@ -32,9 +32,15 @@ export interface GradContext<A, O extends string> {
   readonly outputs: { readonly [K in O]?: Tensor };
   /** The attrs the op ran with. */
   readonly attrs: A;
+  /** Which inputs need a gradient; a rule sharing one backward op may skip the others. */
+  readonly needs: { readonly [name: string]: boolean };
 }
 
-/** For each input, a thunk computing its gradient; absent entries mean "not differentiable here". */
+/**
+ * For each input, a thunk computing its gradient; absent entries mean "not differentiable here".
+ * All thunks of one node run in one memory scope, so a rule may compute one backward op lazily
+ * (memoised) and hand each of its outputs to one thunk.
+ */
 export type GradThunks<In extends InputSpec> = {
   readonly [K in keyof In]?: () => NonNullable<In[K]> extends readonly Tensor[] ? Tensor[] : Tensor;
 };

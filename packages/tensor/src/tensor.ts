@@ -188,6 +188,7 @@ export class Tensor {
   rsqrt(): Tensor { return ops.rsqrt(this); }
   abs(): Tensor { return ops.abs(this); }
   tanh(): Tensor { return ops.tanh(this); }
+  erf(): Tensor { return ops.erf(this); }
   sigmoid(): Tensor { return ops.sigmoid(this); }
   relu(): Tensor { return ops.relu(this); }
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return ops.gelu(this, approximate); }

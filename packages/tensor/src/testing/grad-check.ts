@@ -58,10 +58,10 @@ export function checkGrads(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
     const xs = make(hostInputs, true);
     const y = f(...xs);
     y.backward(tensor(Float32Array.from(w), y.shape));
-    const grads = wrt.map((i) => xs[i]!.grad?.dataSync() ?? new Float32Array(xs[i]!.size));
+    const grads = wrt.map((i) => Float64Array.from(xs[i]!.grad?.dataSync() ?? new Float32Array(xs[i]!.size)));
     xs.forEach((x) => x.dispose());
     return grads;
-  }) as unknown[] as Float32Array[];
+  });
 
   const mismatches: GradMismatch[] = [];
   let worst = 0;

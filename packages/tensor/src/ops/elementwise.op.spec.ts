@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { add, cast, div, equal, exp, gelu, maximum, pow, randn, manualSeed, sigmoid, sub, tensor, where } from '../index.ts';
+import { checkGrads } from '../testing/index.ts';
+
+describe('binary ops', () => {
+  it('broadcast a row against a column', () => {
+    const y = add(tensor([[1], [2]]), tensor([10, 20, 30]));
+    expect(y.toArray()).toEqual([[11, 21, 31], [12, 22, 32]]);
+  });
+
+  it('promote numbers to scalars on either side', () => {
+    expect(sub(10, tensor([1, 2])).toArray()).toEqual([9, 8]);
+    expect(div(tensor([1, 2]), 4).toArray()).toEqual([0.25, 0.5]);
+  });
+
+  it('name both shapes when they do not broadcast', () => {
+    expect(() => add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow('Add: shapes [3] and [2] do not broadcast (axis -1)');
+  });
+
+  it('refuse mixed dtypes and say which', () => {
+    expect(() => add(tensor([1]), tensor([1], undefined, { dtype: 'int32' }))).toThrow(/Add: dtypes differ, a=\[1\] float32 b=\[1\] int32/);
+  });
+
+  it('keep int32 arithmetic in int32', () => {
+    const i = tensor([7, -3], undefined, { dtype: 'int32' });
+    const y = add(i, 2);
+    expect(y.dtype).toBe('int32');
+    expect(y.toArray()).toEqual([9, -1]);
+    expect(() => add(i, 0.5)).toThrow(/scalar 0.5 cannot combine with an int32 tensor/);
+  });
+
+  it('compare into int32 0/1 and select with where', () => {
+    const x = tensor([1, 5, 3]);
+    expect(equal(x, 3).toArray()).toEqual([0, 0, 1]);
+    expect(x.gt(2).dtype).toBe('int32');
+    expect(where(x.gt(2), x, 0).toArray()).toEqual([0, 5, 3]);
+    expect(x.maskedFill(x.lt(2), -1).toArray()).toEqual([-1, 5, 3]);
+  });
+
+  it('have correct gradients', () => {
+    manualSeed(11);
+    const a = randn([3, 4]);
+    const b = randn([4]);
+    for (const f of [add, sub, (x: typeof a, y: typeof a) => x.mul(y), (x: typeof a, y: typeof a) => x.div(y.abs().add(0.5))]) {
+      checkGrads((x, y) => f(x!, y!), [a, b]);
+    }
+    // pow curves sharply near a small base: a smaller step keeps the central difference accurate.
+    checkGrads((x, y) => pow(x!.abs().add(0.5), y!), [a, b], { eps: 1e-3 });
+    checkGrads((x, y) => maximum(x!, y!), [a, b.add(0.01)]);
+    checkGrads((x, y) => x!.minimum(y!), [a, b.add(0.01)]);
+  });
+});
+
+describe('unary ops', () => {
+  it('match known values', () => {
+    const x = tensor([-1, 0, 0.5, 2]);
+    expect(exp(x).dataSync()[3]).toBeCloseTo(Math.exp(2), 5);
+    expect(Array.from(x.erf().dataSync())).toEqual([-0.8427007794, 0, 0.5204998778, 0.9953222650].map((v) => expect.closeTo(v, 7)));
+    // torch.nn.functional.gelu at 1 and −1, exact and tanh forms.
+    expect(gelu(tensor([1, -1])).dataSync()[0]).toBeCloseTo(0.8413447461, 7);
+    expect(gelu(tensor([1, -1])).dataSync()[1]).toBeCloseTo(-0.1586552539, 7);
+    expect(gelu(tensor([1]), 'tanh').item()).toBeCloseTo(0.8411919906, 7);
+    expect(x.relu().toArray()).toEqual([0, 0, 0.5, 2]);
+    expect(x.abs().toArray()).toEqual([1, 0, 0.5, 2]);
+  });
+
+  it('keep sigmoid finite at extremes', () => {
+    const y = sigmoid(tensor([-1000, 1000, 0])).toArray();
+    expect(y).toEqual([0, 1, 0.5]);
+  });
+
+  it('give the ReLU gradient at 0 as 0', () => {
+    const x = tensor([-1, 0, 1], undefined, { requiresGrad: true });
+    x.relu().sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 0, 1]);
+  });
+
+  it('truncate toward zero when casting to int32', () => {
+    expect(cast(tensor([-1.7, 1.7, 2]), 'int32').toArray()).toEqual([-1, 1, 2]);
+  });
+
+  it('have correct gradients', () => {
+    manualSeed(12);
+    const x = randn([2, 5]);
+    const pos = x.abs().add(0.3);
+    for (const name of ['neg', 'exp', 'tanh', 'sigmoid', 'erf', 'abs'] as const) checkGrads((t) => t![name](), [x.add(0.01)]);
+    checkGrads((t) => t!.log(), [pos]);
+    checkGrads((t) => t!.sqrt(), [pos]);
+    checkGrads((t) => t!.rsqrt(), [pos]);
+    checkGrads((t) => t!.relu(), [x.add(0.01)]);
+    checkGrads((t) => gelu(t!), [x]);
+    checkGrads((t) => gelu(t!, 'tanh'), [x]);
+  });
+});

@@ -1,0 +1,42 @@
+// Closeness of tensors (or host arrays) with absolute and relative tolerances, NumPy's rule.
+import type { TypedArray } from '../dtype.ts';
+import { fmt, shapesEqual, type Shape } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+
+/** Tolerances: |a − b| ≤ atol + rtol·|b| elementwise. */
+export interface CloseOptions {
+  atol?: number;
+  rtol?: number;
+}
+
+type Like = Tensor | { shape: Shape; data: ArrayLike<number> };
+const view = (x: Like): { shape: Shape; data: ArrayLike<number> } =>
+  'dataSync' in x ? { shape: x.shape, data: (x as Tensor).dataSync() as TypedArray } : x;
+
+/** Null when close, else a message naming the shapes or the worst element. */
+export function allClose(actual: Like, expected: Like, { atol = 1e-5, rtol = 1e-5 }: CloseOptions = {}): string | null {
+  const a = view(actual);
+  const e = view(expected);
+  if (!shapesEqual(a.shape, e.shape)) return `shapes differ: actual ${fmt(a.shape)}, expected ${fmt(e.shape)}`;
+  let worst = -1;
+  let worstErr = 0;
+  let bad = 0;
+  for (let i = 0; i < e.data.length; i++) {
+    const x = a.data[i]!;
+    const y = e.data[i]!;
+    const same = x === y || (Number.isNaN(x) && Number.isNaN(y));
+    const err = Math.abs(x - y);
+    if (!same && !(err <= atol + rtol * Math.abs(y))) {
+      bad++;
+      if (!(err <= worstErr)) [worst, worstErr] = [i, err];
+    }
+  }
+  if (!bad) return null;
+  return `${bad} of ${e.data.length} elements differ (atol ${atol}, rtol ${rtol}); worst at flat index ${worst}: actual ${a.data[worst]}, expected ${e.data[worst]}`;
+}
+
+/** Throws with `allClose`'s message when the two are not close. */
+export function expectAllClose(actual: Like, expected: Like, options: CloseOptions = {}): void {
+  const msg = allClose(actual, expected, options);
+  if (msg) throw new Error(`expectAllClose: ${msg}`);
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# tools/bootstrap.sh — makes a fresh Debian bookworm machine (as root) or a CI runner ready for `npm test` and `npm run demo`; idempotent, non-interactive.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+export npm_config_update_notifier=false
+
+# One line per step, so a CI log shows what was done and what was skipped.
+step() { printf 'bootstrap: %s\n' "$*"; }
+die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+# --- apt ----------------------------------------------------------------------------------------
+APT_UPDATED=0
+
+# apt_install_if_missing pkg... — installs the packages that are not installed yet; runs
+# `apt-get update` at most once per bootstrap, and only when something is missing.
+apt_install_if_missing() {
+  local pkg missing=()
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    step "apt: already installed: $*"
+    return 0
+  fi
+  ((EUID == 0)) || die "apt packages missing (${missing[*]}) and not running as root; rerun as root"
+  if ((APT_UPDATED == 0)); then
+    step "apt-get update"
+    apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  step "apt-get install ${missing[*]}"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# ==== apt packages: later issues add their `apt_install_if_missing …` lines here ==================
+# One line per need, with the reason, e.g.
+#   apt_install_if_missing libvulkan1 mesa-vulkan-drivers   # WebGPU on lavapipe for *.gpu.spec.ts
+# NOTE: python3-torch is only for regenerating golden fixtures by hand (`npm run golden`); CI never
+# needs it, so it is deliberately not installed here.
+step "apt: no packages required"
+# ==== end of apt packages =========================================================================
+
+# --- node ---------------------------------------------------------------------------------------
+# Vite 7 and Vitest 4 need Node >= 20.19 (package.json "engines"); bookworm's own nodejs is 18.
+command -v node >/dev/null 2>&1 || die "node not found; install Node >= 20.19 first"
+command -v npm >/dev/null 2>&1 || die "npm not found; install Node >= 20.19 (with npm) first"
+node -e '
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1);
+' || die "node $(node --version) is too old; crossmodal needs Node >= 20.19"
+step "node $(node --version), npm $(npm --version 2>/dev/null)"
+
+# --- npm dependencies ---------------------------------------------------------------------------
+# npm_ci_or_fallback — `npm ci`, except for one known refusal: a registry mirror without other
+# platforms' optional binaries (@swc/core-darwin-arm64, @nx/nx-win32-x64-msvc…) yields a lockfile
+# without them, and npm ci then reports each as "Missing: <name>@ from lock file" (no version: it
+# could not be resolved at all). Only then, install from the same lockfile with `npm install
+# --no-save`, which leaves package-lock.json untouched. Any other refusal (a real version mismatch,
+# a new workspace not in the lockfile) fails: run `npm install` and commit the lockfile.
+npm_ci_or_fallback() {
+  local log status=0
+  log=$(mktemp)
+  npm ci --no-audit --no-fund >"$log" 2>&1 || status=$?
+  if ((status == 0)); then
+    cat "$log"
+    rm -f "$log"
+    return 0
+  fi
+  local problems unresolvable
+  problems=$(grep -cE '^npm error (Missing|Invalid): ' "$log" || true)
+  unresolvable=$(grep -cE '^npm error Missing: [^ ]+@ from lock file$' "$log" || true)
+  if grep -q 'can only install packages when your package.json and package-lock.json' "$log" &&
+    ((problems > 0 && problems == unresolvable)); then
+    step "npm ci refused the lockfile: $unresolvable optional platform package(s) this registry lacks; npm install --no-save from the same lockfile"
+    rm -f "$log"
+    npm install --no-save --no-audit --no-fund
+    return 0
+  fi
+  cat "$log" >&2
+  rm -f "$log"
+  die "npm ci failed (exit $status); if package-lock.json is out of sync, run \`npm install\` and commit it"
+}
+
+# npm writes node_modules/.package-lock.json on every install, so a lockfile newer than it means
+# the tree on disk is stale (a pull changed dependencies).
+reason=""
+if [[ ! -d node_modules ]]; then
+  reason="node_modules is missing"
+elif [[ ! -f node_modules/.package-lock.json ]]; then
+  reason="node_modules/.package-lock.json is missing"
+elif [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  reason="package-lock.json is newer than node_modules"
+fi
+if [[ -n "$reason" ]]; then
+  step "npm ci ($reason)"
+  npm_ci_or_fallback
+else
+  step "npm ci: skipped, node_modules matches package-lock.json"
+fi
+
+step "done"
