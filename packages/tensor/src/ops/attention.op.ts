@@ -113,8 +113,11 @@ export const Attention = defineOp<AttnInputs, AttentionAttrs, 'out' | 'probs'>({
 
 /** Attrs of AttentionGrad: the forward's attrs plus which gradients to produce. */
 export interface AttentionGradAttrs extends Omit<AttentionAttrs, 'returnProbs'> {
+  /** d/dq, shape [...batch, Tq, Dh]. */
   readonly dq: boolean;
+  /** d/dk, shape [...batch, Tk, Dh]. */
   readonly dk: boolean;
+  /** d/dv, shape [...batch, Tk, Dv]. */
   readonly dv: boolean;
   /** d/d(float additive mask), e.g. a learned relative-position bias. */
   readonly dmask: boolean;

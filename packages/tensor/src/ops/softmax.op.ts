@@ -1,7 +1,7 @@
 // Softmax and log-softmax along an axis as fused ops (one pass per row on a backend that has a
 // kernel), each with its composite in primitives; the softmax backward is its own fusable op.
 import { assertDtype } from '../dtype.ts';
-import { defineOp } from '../op.ts';
+import { defineOp, type TensorMeta } from '../op.ts';
 import { normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { runOp } from '../engine.ts';
@@ -15,9 +15,12 @@ export interface SoftmaxAttrs {
   readonly axis: number;
 }
 
+/** Attrs of LogSoftmax (the same as Softmax's). */
+export type LogSoftmaxAttrs = SoftmaxAttrs;
+
 type X = { x: Tensor };
 
-const inferSame = (name: string) => ({ x }: { x: { shape: readonly number[]; dtype: 'float32' | 'int32' } }, { axis }: SoftmaxAttrs) => {
+const inferSame = (name: string) => ({ x }: { x: TensorMeta }, { axis }: SoftmaxAttrs) => {
   assertDtype(name, x.dtype, ['float32']);
   normalizeAxis(name, axis, x.shape.length);
   return x.shape;
@@ -80,9 +83,6 @@ export const LogSoftmax = defineOp<X, LogSoftmaxAttrs>({
   grad: (dy, _, { out, attrs }) => ({ x: () => sub(dy, mul(exp(out), sum(dy, attrs.axis, true))) }),
   composite: ({ x }, { axis }) => logSoftmaxComposite(x, axis),
 });
-
-/** Attrs of LogSoftmax (the same as Softmax's). */
-export type LogSoftmaxAttrs = SoftmaxAttrs;
 
 /**
  * Softmax along `axis` (the last by default), numerically stable (the row maximum is subtracted

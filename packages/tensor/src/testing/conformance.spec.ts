@@ -3,7 +3,7 @@
 // and must match the oracle's fused kernel, forward and gradients.
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend, type Backend } from '../index.ts';
-import { compareBackends, conformanceCases } from './index.ts';
+import { allOps, compareBackends, conformanceCases, opsWithoutKernel } from './index.ts';
 
 const FUSED = ['Softmax', 'LogSoftmax', 'SoftmaxGrad', 'LayerNorm', 'LayerNormGrad', 'Attention', 'AttentionGrad', 'Gelu', 'GeluGrad'];
 const reference = createCpuBackend();
@@ -11,6 +11,16 @@ const full = createCpuBackend();
 const compositeOnly: Backend = { ...full, kernels: new Map([...full.kernels].filter(([name]) => !FUSED.includes(name))) };
 
 describe('conformance suite', () => {
+  it('covers every op the engine exports', () => {
+    const covered = new Set(conformanceCases.flatMap((c) => c.ops));
+    expect(allOps.size).toBeGreaterThanOrEqual(45);
+    expect([...allOps.keys()].filter((name) => !covered.has(name))).toEqual([]);
+  });
+
+  it('lists the ops the CPU oracle runs as composites', () => {
+    expect(opsWithoutKernel(reference)).toEqual(['AttentionGrad', 'GeluGrad', 'SoftmaxGrad']);
+  });
+
   it('has unique case names', () => {
     const names = conformanceCases.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);

@@ -4,4 +4,4 @@ export * from './arbitraries.ts';
 export { expectAllClose, allClose, type CloseOptions } from './close.ts';
 export { fromGolden, fromGoldenMap, type GoldenCase, type GoldenTensor } from './golden.ts';
 export { compareBackends, makeInputs, type InputSpec, type ParityOptions, type ParityResult } from './parity.ts';
-export { conformanceCases, type ConformanceCase } from './conformance.ts';
+export { allOps, conformanceCases, opsWithoutKernel, type ConformanceCase } from './conformance.ts';

@@ -17,11 +17,18 @@ const binaryKernel = (op: OpDef<{ a: Tensor; b: Tensor }>, f: Fn2) =>
   defineKernel(op, CPU, (_: CpuBackend, { a, b }, _attrs, outs) => {
     const o = outs.out!;
     const out = allocArray(o.dtype, o.size);
-    const ia = broadcastIndex(o.shape, a.shape);
-    const ib = broadcastIndex(o.shape, b.shape);
     const da = a.storage.data;
     const db = b.storage.data;
-    for (let i = 0; i < out.length; i++) out[i] = f(da[ia[i]!]!, db[ib[i]!]!);
+    // Same-shape and scalar operands skip the index maps (the common cases); the general path
+    // reads through broadcast index maps.
+    if (a.size === o.size && b.size === o.size) for (let i = 0; i < out.length; i++) out[i] = f(da[i]!, db[i]!);
+    else if (a.size === o.size && b.size === 1) for (let i = 0; i < out.length; i++) out[i] = f(da[i]!, db[0]!);
+    else if (a.size === 1 && b.size === o.size) for (let i = 0; i < out.length; i++) out[i] = f(da[0]!, db[i]!);
+    else {
+      const ia = broadcastIndex(o.shape, a.shape);
+      const ib = broadcastIndex(o.shape, b.shape);
+      for (let i = 0; i < out.length; i++) out[i] = f(da[ia[i]!]!, db[ib[i]!]!);
+    }
     return new CpuStorage(out);
   });
 

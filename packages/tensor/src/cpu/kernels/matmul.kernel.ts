@@ -16,9 +16,9 @@ export const matmulKernel = defineKernel(MatMul, CPU, (_: CpuBackend, { a, b }, 
   const out = new Float32Array(o.size);
   const A = a.storage.data;
   const B = b.storage.data;
-  // Element (r, c) of op(X) for a matrix starting at `base` with `cols` stored columns.
-  const sa = transA ? [1, m] : [k, 1];
-  const sb = transB ? [1, k] : [n, 1];
+  // Strides of op(A) over (row i, inner p) and of op(B) over (inner p, column j), as stored.
+  const [ai, ap] = transA ? [1, m] : [k, 1];
+  const [bp, bj] = transB ? [1, k] : [n, 1];
   for (let t = 0; t < ia.length; t++) {
     const baseA = ia[t]! * m * k;
     const baseB = ib[t]! * k * n;
@@ -26,7 +26,9 @@ export const matmulKernel = defineKernel(MatMul, CPU, (_: CpuBackend, { a, b }, 
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
-        for (let p = 0; p < k; p++) acc += A[baseA + i * sa[0]! + p * sa[1]!]! * B[baseB + p * sb[0]! + j * sb[1]!]!;
+        let offA = baseA + i * ai;
+        let offB = baseB + j * bj;
+        for (let p = 0; p < k; p++, offA += ap, offB += bp) acc += A[offA]! * B[offB]!;
         out[baseO + i * n + j] = acc;
       }
     }
