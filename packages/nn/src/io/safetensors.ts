@@ -2,7 +2,7 @@
 import { tensor, type Backend, type DType, type Tensor, type TypedArray } from '@crossmodal/tensor';
 import { decodeBf16, decodeF16, encodeBf16, encodeF16 } from './half.ts';
 import {
-  elementCount, readSafetensorsHeader, SafetensorsError, type SafetensorsDType, type SafetensorsEntry,
+  readSafetensorsHeader, SafetensorsError, type SafetensorsDType, type SafetensorsEntry,
 } from './safetensors-header.ts';
 
 /** How float32 tensors are stored: as they are, or narrowed to half or bfloat16 (round to nearest even). */

@@ -3,20 +3,10 @@ import {
   attentionComposite, createCpuBackend, dropoutMaskData, manualSeed, matmul, memory, randn, scaledDotProductAttention, tensor, tidy, zeros,
   type AttentionOptions, type Backend, type Tensor,
 } from '../index.ts';
-import { checkGrads, expectAllClose } from '../testing/index.ts';
+import { checkGrads, expectAllClose, gradsOf } from '../testing/index.ts';
 
 const int = (data: number[], shape: number[]): Tensor => tensor(data, shape, { dtype: 'int32' });
 
-/** Gradients of Σ f(xs)·w for a fixed random cotangent w. */
-function gradsOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], seed = 11): Float32Array[] {
-  return tidy(() => {
-    const xs = inputs.map((t) => t.detach().requireGrad());
-    const y = f(...xs);
-    manualSeed(seed);
-    y.backward(randn(y.shape).to(y.backend));
-    return xs.map((x) => Float32Array.from(x.grad!.dataSync()));
-  });
-}
 
 interface Case {
   q: number[];

@@ -3,27 +3,13 @@ import {
   createCpuBackend, LayerNorm, layerNorm, layerNormWithStats, manualSeed, memory, randn, tensor, tidy, zeros,
   type Backend, type Tensor,
 } from '../index.ts';
-import { checkGrads, expectAllClose } from '../testing/index.ts';
+import { checkGrads, cpuWithoutKernels, expectAllClose, gradsOf } from '../testing/index.ts';
 
-/** Gradients of Σ f(xs)·w for a fixed random cotangent w. */
-function gradsOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], seed = 11): Float32Array[] {
-  return tidy(() => {
-    const xs = inputs.map((t) => t.detach().requireGrad());
-    const y = f(...xs);
-    manualSeed(seed);
-    y.backward(randn(y.shape).to(y.backend));
-    return xs.map((x) => Float32Array.from(x.grad!.dataSync()));
-  });
-}
 
 /** LayerNorm's composite run directly, so autograd records every primitive inside it. */
 const composite = (x: Tensor, weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor =>
   (LayerNorm.composite!({ x, weight, bias }, { eps }) as { out: Tensor }).out;
 
-function without(...ops: string[]): Backend {
-  const b = createCpuBackend();
-  return { ...b, kernels: new Map([...b.kernels].filter(([name]) => !ops.includes(name))) };
-}
 
 describe('layerNorm', () => {
   it('matches known values (biased variance, eps inside the square root)', () => {
@@ -96,7 +82,7 @@ describe('layerNorm', () => {
 
   it('runs the composites of LayerNorm and LayerNormGrad on a backend without the kernels', () => {
     manualSeed(5);
-    const bare = without('LayerNorm', 'LayerNormGrad');
+    const bare = cpuWithoutKernels('LayerNorm', 'LayerNormGrad');
     const inputs = [randn([3, 7]), randn([7]), randn([7])];
     const ref = gradsOf((x, w, b) => layerNorm(x!, w, b), inputs);
     const moved = inputs.map((t) => t.to(bare));

@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createCpuBackend, logSoftmax, logSoftmaxComposite, manualSeed, memory, randn, softmax, softmaxComposite, tensor, tidy,
-  type Backend, type Tensor,
+  logSoftmax, logSoftmaxComposite, manualSeed, memory, randn, softmax, softmaxComposite, tensor, tidy,
 } from '../index.ts';
-import { checkGrads, expectAllClose } from '../testing/index.ts';
+import { checkGrads, cpuWithoutKernels, expectAllClose, gradsOf } from '../testing/index.ts';
 
 const inf = Number.POSITIVE_INFINITY;
 
-/** Gradients of Σ f(xs)·w for a fixed random cotangent w (a plain sum would make softmax's gradient 0). */
-function gradsOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], seed = 11): Float32Array[] {
-  return tidy(() => {
-    const xs = inputs.map((t) => t.detach().requireGrad());
-    const y = f(...xs);
-    manualSeed(seed);
-    y.backward(randn(y.shape).to(y.backend));
-    return xs.map((x) => Float32Array.from(x.grad!.dataSync()));
-  });
-}
 
-/** The CPU oracle without some kernels, so the engine runs those ops' composites. */
-function without(...ops: string[]): Backend {
-  const b = createCpuBackend();
-  return { ...b, kernels: new Map([...b.kernels].filter(([name]) => !ops.includes(name))) };
-}
 
 describe('softmax', () => {
   it('matches known values', () => {
@@ -87,7 +71,7 @@ describe('softmax', () => {
   });
 
   it('runs its composite and SoftmaxGrad on a backend without the kernels', () => {
-    const bare = without('Softmax', 'SoftmaxGrad');
+    const bare = cpuWithoutKernels('Softmax', 'SoftmaxGrad');
     const data = [[1, -2, 0.5, -inf], [-inf, -inf, -inf, -inf]];
     const y = softmax(tensor(data, undefined, { backend: bare }));
     expect(y.backend).toBe(bare);
@@ -153,7 +137,7 @@ describe('logSoftmax', () => {
   });
 
   it('runs its composite on a backend without the kernel', () => {
-    const bare = without('LogSoftmax');
+    const bare = cpuWithoutKernels('LogSoftmax');
     const data = [[1, -2, 0.5, -inf], [-inf, -inf, -inf, -inf]];
     expectAllClose(logSoftmax(tensor(data, undefined, { backend: bare })), logSoftmax(tensor(data)), { atol: 1e-6 });
   });

@@ -3,12 +3,12 @@
 // and must match the oracle's fused kernel, forward and gradients.
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend, type Backend } from '../index.ts';
-import { allOps, compareBackends, conformanceCases, opsWithoutKernel } from './index.ts';
+import { allOps, compareBackends, conformanceCases, cpuWithoutKernels, opsWithoutKernel } from './index.ts';
 
 const FUSED = ['Softmax', 'LogSoftmax', 'SoftmaxGrad', 'LayerNorm', 'LayerNormGrad', 'Attention', 'AttentionGrad', 'Gelu', 'GeluGrad'];
 const reference = createCpuBackend();
 const full = createCpuBackend();
-const compositeOnly: Backend = { ...full, kernels: new Map([...full.kernels].filter(([name]) => !FUSED.includes(name))) };
+const compositeOnly = cpuWithoutKernels(...FUSED);
 
 describe('conformance suite', () => {
   it('covers every op the engine exports', () => {

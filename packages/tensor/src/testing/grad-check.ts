@@ -87,3 +87,18 @@ export function checkGrads(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   }
   return worst;
 }
+
+/**
+ * Gradients of Σ f(xs)·w for every input, with w drawn from `seed` (a plain sum would hide errors
+ * in rules whose gradient sums to zero, such as softmax's). Host copies, for comparisons.
+ */
+export function gradsOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], seed = 11): Float32Array[] {
+  return tidy(() => {
+    const xs = inputs.map((t) => t.detach().requireGrad());
+    const y = f(...xs);
+    const g = new Generator(seed);
+    const w = Float32Array.from({ length: y.size }, () => g.normal());
+    y.backward(tensor(w, y.shape, { backend: y.backend }));
+    return xs.map((x) => Float32Array.from(x.grad!.dataSync()));
+  });
+}
