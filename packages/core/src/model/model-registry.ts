@@ -1,0 +1,63 @@
+// Model presets by name, and the builder that turns a config (preset and/or parts) into a
+// ComposedModel through the encoder, fusion and head registries.
+import 'reflect-metadata';
+import { inject, injectAll, injectable } from 'tsyringe';
+import type { Encoder } from '../contracts/encoder.ts';
+import type { FusionModule } from '../contracts/fusion.ts';
+import type { ModelPreset } from '../contracts/model.ts';
+import type { CreateContext } from '../contracts/provider.ts';
+import { MODEL_PROVIDERS, PLUGIN_ORIGINS } from '../di/tokens.ts';
+import { NamedRegistry } from '../registry/named-registry.ts';
+import { EncoderRegistry, FusionRegistry, HeadRegistry } from '../registry/registries.ts';
+import { ComposedModel } from './composed-model.ts';
+import { mergeModelConfig, partOptions, type ModelConfigInput, type ResolvedModelConfig } from './model-config.ts';
+
+/** Model presets by name (MODEL_PROVIDERS), and `build`. */
+@injectable()
+export class ModelRegistry extends NamedRegistry<ModelPreset> {
+  constructor(
+    @injectAll(MODEL_PROVIDERS, { isOptional: true }) presets: ModelPreset[],
+    @inject(PLUGIN_ORIGINS) origins: ReadonlyMap<object, string>,
+    @inject(EncoderRegistry) private readonly encoders: EncoderRegistry,
+    @inject(FusionRegistry) private readonly fusions: FusionRegistry,
+    @inject(HeadRegistry) private readonly heads: HeadRegistry,
+  ) {
+    super('model', presets, origins);
+  }
+
+  /**
+   * The preset (if any) merged with the config's parts: every part spelled out, no `preset` key.
+   * An unknown preset throws UnknownNameError; see {@link mergeModelConfig} for the merge rules.
+   */
+  resolveConfig(config: ModelConfigInput): ResolvedModelConfig {
+    const { preset, ...overrides } = config;
+    const base = preset === undefined ? undefined : this.get(preset, 'model.preset').config;
+    return mergeModelConfig(base, overrides);
+  }
+
+  /**
+   * Builds a model from a config. Unknown part names throw UnknownNameError (prefixed with the
+   * config path); a part's invalid options throw the provider's error prefixed likewise.
+   * Parts built before a failure are disposed.
+   * @example
+   * const model = runtime.models.build({ preset: 'toy-mlp', head: { numClasses: 4 } }, { seed: 0 });
+   */
+  build(config: ModelConfigInput, context: CreateContext): ComposedModel {
+    const resolved = this.resolveConfig(config);
+    const built: { dispose(): void }[] = [];
+    const keep = <T extends { dispose(): void }>(part: T): T => (built.push(part), part);
+    try {
+      const encoders = new Map<string, Encoder>();
+      for (const [stream, part] of Object.entries(resolved.encoders)) {
+        encoders.set(stream, keep(this.encoders.create(part.name, partOptions(part), context, `model.encoders.${stream}`)));
+      }
+      let fusion: FusionModule | null = null;
+      if (resolved.fusion) fusion = keep(this.fusions.create(resolved.fusion.name, partOptions(resolved.fusion), context, 'model.fusion'));
+      const head = keep(this.heads.create(resolved.head.name, partOptions(resolved.head), context, 'model.head'));
+      return new ComposedModel(resolved, encoders, fusion, head);
+    } catch (error) {
+      for (const part of built) part.dispose();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// createRuntime: a fresh child container per runtime (two runtimes share nothing), core's
+// built-ins first, then each plugin's registrations, then the registries built (and checked) once.
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { BackendRegistry } from '../backends/backend-registry.ts';
+import { PLUGIN_ORIGINS, type Token } from '../di/tokens.ts';
+import { ModelRegistry } from '../model/model-registry.ts';
+import { isPlugin, type Plugin } from '../plugin.ts';
+import { DuplicateNameError, type RegistryKind } from '../registry/errors.ts';
+import type { NamedRegistry } from '../registry/named-registry.ts';
+import { DatasetRegistry, EncoderRegistry, FusionRegistry, HeadRegistry, LoggerRegistry, MetricRegistry } from '../registry/registries.ts';
+import { corePlugin } from './builtins.ts';
+import { pluginView } from './plugin-view.ts';
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  /** Register core's built-ins (CPU backend, metrics) as the plugin `@crossmodal/core` (default true). */
+  readonly builtins?: boolean;
+}
+
+/** One row of `crossmodal list`. */
+export interface ListRow {
+  /** What it is. */
+  readonly kind: RegistryKind;
+  /** Its registry name. */
+  readonly name: string;
+  /** The plugin that registered it. */
+  readonly plugin: string;
+  /** Its one-line description ('' when it has none). */
+  readonly description: string;
+}
+
+/** A plugin list that cannot make a runtime: not a plugin, listed twice, or its `register` threw. */
+export class PluginError extends Error {
+  override readonly name = 'PluginError';
+}
+
+/** The order `list()` reports kinds in. */
+const LIST_ORDER: readonly RegistryKind[] = ['model', 'encoder', 'fusion', 'head', 'dataset', 'logger', 'metric', 'backend'];
+
+/** Plugins registered into an isolated child container, and the registries built from them. */
+export class Runtime {
+  /** Model presets, and `build`/`resolveConfig`. */
+  readonly models: ModelRegistry;
+  /** Encoders by name. */
+  readonly encoders: EncoderRegistry;
+  /** Fusion modules by name. */
+  readonly fusions: FusionRegistry;
+  /** Heads by name. */
+  readonly heads: HeadRegistry;
+  /** Datasets by name. */
+  readonly datasets: DatasetRegistry;
+  /** Loggers by name. */
+  readonly loggers: LoggerRegistry;
+  /** Metrics by name. */
+  readonly metrics: MetricRegistry;
+  /** Backends by name, and `select`. */
+  readonly backends: BackendRegistry;
+
+  constructor(
+    /** The runtime's own child container (of tsyringe's root). */
+    readonly container: DependencyContainer,
+    /** The plugins registered, in order (core's built-ins first unless turned off). */
+    readonly plugins: readonly Plugin[],
+  ) {
+    // Singletons of this container: ModelRegistry injects the part registries by class.
+    container.registerSingleton(EncoderRegistry);
+    container.registerSingleton(FusionRegistry);
+    container.registerSingleton(HeadRegistry);
+    container.registerSingleton(DatasetRegistry);
+    container.registerSingleton(LoggerRegistry);
+    container.registerSingleton(MetricRegistry);
+    container.registerSingleton(BackendRegistry);
+    container.registerSingleton(ModelRegistry);
+    // Built here, once: a duplicate name fails at runtime creation, not at first use.
+    this.encoders = container.resolve(EncoderRegistry);
+    this.fusions = container.resolve(FusionRegistry);
+    this.heads = container.resolve(HeadRegistry);
+    this.datasets = container.resolve(DatasetRegistry);
+    this.loggers = container.resolve(LoggerRegistry);
+    this.metrics = container.resolve(MetricRegistry);
+    this.backends = container.resolve(BackendRegistry);
+    this.models = container.resolve(ModelRegistry);
+  }
+
+  /** Every registered provider as `{ kind, name, plugin, description }`, by kind then name. */
+  list(): ListRow[] {
+    const registries: Record<RegistryKind, NamedRegistry<{ readonly name: string; readonly description?: string }>> = {
+      model: this.models, encoder: this.encoders, fusion: this.fusions, head: this.heads,
+      dataset: this.datasets, logger: this.loggers, metric: this.metrics, backend: this.backends,
+    };
+    return LIST_ORDER.flatMap((kind) =>
+      registries[kind]
+        .entries()
+        .map(({ provider, plugin }) => ({ kind, name: provider.name, plugin, description: provider.description ?? '' }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
+
+  /** Resolves a token (or an injectable class) from the runtime's container. */
+  resolve<T>(token: Token<T> | InjectionToken<T>): T {
+    return this.container.resolve<T>(token);
+  }
+
+  /** Every value registered under a plural token; [] when there is none. */
+  resolveAll<T>(token: Token<T> | InjectionToken<T>): T[] {
+    return this.container.isRegistered(token, true) ? this.container.resolveAll<T>(token) : [];
+  }
+
+  /** Disposes the container (and disposable instances it made); the runtime is unusable afterwards. */
+  async dispose(): Promise<void> {
+    await this.container.dispose();
+  }
+}
+
+/** Registers one plugin through a recording view, turning its failure into a PluginError naming it. */
+function registerPlugin(container: DependencyContainer, plugin: Plugin, origins: Map<object, string>): void {
+  try {
+    plugin.register(pluginView(container, plugin.name, origins));
+  } catch (error) {
+    if (error instanceof DuplicateNameError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PluginError(`Plugin '${plugin.name}' failed to register: ${message}`, { cause: error });
+  }
+}
+
+/**
+ * Builds a runtime: a new child container of tsyringe's root, core's built-ins registered first
+ * (as `@crossmodal/core`), then each plugin in order; then every registry is built, so duplicate
+ * names fail here. A value that is not a plugin, or a plugin listed twice, throws a
+ * {@link PluginError} naming it.
+ * @example
+ * const runtime = createRuntime([vitPlugin, fusionCoAttentionPlugin]);
+ * const model = runtime.models.build({ preset: 'vit-tiny' }, { seed: 0 });
+ */
+export function createRuntime(plugins: readonly Plugin[], options: RuntimeOptions = {}): Runtime {
+  plugins.forEach((plugin, index) => {
+    if (!isPlugin(plugin)) {
+      throw new PluginError(`plugins[${index}] is not a plugin: got ${describeValue(plugin)}, expected { name, version, register(container) }`);
+    }
+  });
+  const all = options.builtins === false ? [...plugins] : [corePlugin, ...plugins];
+  const seen = new Set<string>();
+  for (const plugin of all) {
+    if (seen.has(plugin.name)) throw new PluginError(`Plugin '${plugin.name}' is listed twice; list each plugin once`);
+    seen.add(plugin.name);
+  }
+  const container = rootContainer.createChildContainer();
+  const origins = new Map<object, string>();
+  container.register(PLUGIN_ORIGINS, { useValue: origins });
+  for (const plugin of all) registerPlugin(container, plugin, origins);
+  return new Runtime(container, all);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value);
+  const keys = Object.keys(value);
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.join(', ')}`;
+}

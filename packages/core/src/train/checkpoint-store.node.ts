@@ -1,0 +1,98 @@
+// Checkpoints on disk: one directory per kind (`<root>/best`, `last`, `interrupt`), written into a
+// temporary sibling directory, fsynced, then renamed into place, so a crash never leaves a
+// directory that looks complete. Node-only (Deno too, through node:fs).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Backend } from '@crossmodal/tensor';
+import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type CheckpointData, type CheckpointKind, type CheckpointStore } from './checkpoint.ts';
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // NOTE: Windows cannot open directories; the files themselves were fsynced.
+  }
+}
+
+/**
+ * Resolves a resume path: a checkpoint directory or its checkpoint.json.
+ * @example
+ * await resolveCheckpointDir('runs/a/checkpoints/last/checkpoint.json');   // 'runs/a/checkpoints/last'
+ */
+export async function resolveCheckpointDir(path: string): Promise<string> {
+  const dir = basename(path) === CHECKPOINT_FILES.meta ? dirname(path) : path;
+  try {
+    await stat(join(dir, CHECKPOINT_FILES.meta));
+  } catch (error) {
+    throw new Error(`checkpoint: '${path}' is not a checkpoint: no ${CHECKPOINT_FILES.meta} in '${dir}' (${messageOf(error)}); expected a directory like <output.dir>/checkpoints/last`, { cause: error });
+  }
+  return dir;
+}
+
+/**
+ * Checkpoints as directories under `root`: `<root>/<kind>/{model.safetensors, optimizer.safetensors, checkpoint.json}`.
+ * @example
+ * const store = new DirectoryCheckpointStore('runs/vit/checkpoints');
+ * await store.save('last', data);   // 'runs/vit/checkpoints/last'
+ */
+export class DirectoryCheckpointStore implements CheckpointStore {
+  constructor(
+    /** The directory holding one subdirectory per kind (created on the first save). */
+    readonly root: string,
+  ) {}
+
+  /** Writes `<root>/<kind>/` atomically (temporary sibling, fsync, rename), replacing the previous one. */
+  async save(kind: CheckpointKind, data: CheckpointData): Promise<string> {
+    // Encode first: a tensor that cannot be read fails before anything touches the disk.
+    const files = await encodeCheckpoint(data);
+    const target = join(this.root, kind);
+    const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    const tmp = join(this.root, `.${kind}.tmp-${tag}`);
+    const old = join(this.root, `.${kind}.old-${tag}`);
+    try {
+      await mkdir(this.root, { recursive: true });
+      await mkdir(tmp);
+      for (const { name, bytes } of files) await writeDurably(join(tmp, name), bytes); // checkpoint.json last
+      await syncDirectory(tmp);
+      const hadTarget = await rename(target, old).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)));
+      await rename(tmp, target);
+      if (hadTarget) await rm(old, { recursive: true, force: true });
+      await syncDirectory(this.root);
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      throw new Error(`checkpoint: could not write the ${kind} checkpoint '${target}': ${messageOf(error)}`, { cause: error });
+    }
+    return target;
+  }
+
+  /** Reads the checkpoint at `location`: its directory or its checkpoint.json (any root). */
+  async load(location: string, options: { backend?: Backend } = {}): Promise<CheckpointData> {
+    const dir = await resolveCheckpointDir(location);
+    const read = async (name: string): Promise<Uint8Array> => {
+      try {
+        return await readFile(join(dir, name));
+      } catch (error) {
+        throw new Error(`checkpoint: cannot read '${join(dir, name)}': ${messageOf(error)}`, { cause: error });
+      }
+    };
+    return decodeCheckpoint(read, dir, options.backend);
+  }
+}

@@ -1,0 +1,233 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Dropout, Module } from '@crossmodal/nn';
+import { memory } from '@crossmodal/tensor';
+import type { Observable } from 'rxjs';
+import type { TrainEvent } from '../bus/train-events.ts';
+import { parseRunConfig } from '../config/parse.ts';
+import type { RunConfigInput } from '../config/schema.ts';
+import type { Batch } from '../contracts/batch.ts';
+import type { Encoder, EncoderOutput } from '../contracts/encoder.ts';
+import { ENCODERS, LOGGERS } from '../di/tokens.ts';
+import type { Plugin } from '../plugin.ts';
+import { createTestRuntime } from '../testing/test-runtime.ts';
+import { ToyVectorEncoder } from '../testing/toy-plugin.ts';
+import { lossesOf, marble } from './fixtures.spec-helper.ts';
+import { evaluateCheckpoint } from './evaluate-checkpoint.ts';
+import { memoryRunFiles } from './memory-checkpoint-store.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+
+/** toy-vectors plus dropout, so a resumed run also needs the generator's state; can fail on call N. */
+class NoisyVectors extends Module implements Encoder {
+  readonly modality = 'vision';
+  readonly inputs = ['features'];
+  readonly inner: ToyVectorEncoder;
+  readonly drop = new Dropout(0.2);
+  calls = 0;
+  constructor(readonly dim: number, private readonly failAt?: number) {
+    super();
+    this.inner = new ToyVectorEncoder(2, dim);
+  }
+  forward(batch: Batch): EncoderOutput {
+    if (++this.calls === this.failAt) throw new Error(`noisy-vectors: planned failure at call ${this.calls}`);
+    return { states: this.drop.forward(this.inner.forward(batch).states) };
+  }
+}
+
+const logged: { name: string; events: TrainEvent[]; closed: number }[] = [];
+const testPlugin: Plugin = {
+  name: 'pipeline-spec',
+  version: '0.0.0',
+  register(c) {
+    c.register(ENCODERS, { useValue: { name: 'noisy-vectors', create: (o: Record<string, unknown>) => new NoisyVectors(16, o['failAt'] as number | undefined) } });
+    c.register(LOGGERS, {
+      useValue: {
+        name: 'recording',
+        create: () => {
+          const record = { name: 'recording', events: [] as TrainEvent[], closed: 0 };
+          logged.push(record);
+          return { attach: (events$: Observable<TrainEvent>) => events$.subscribe((e) => record.events.push(e)), close: async () => void record.closed++ };
+        },
+      },
+    });
+  },
+};
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const tempDir = async (): Promise<string> => {
+  const d = await mkdtemp(join(tmpdir(), 'crossmodal-pipeline-'));
+  dirs.push(d);
+  return d;
+};
+
+const baseConfig = (dir: string, over: Partial<RunConfigInput> = {}): RunConfigInput => ({
+  seed: 5,
+  backend: 'cpu',
+  model: { encoders: { vision: { name: 'noisy-vectors' } }, head: { name: 'toy-classification', dim: 16, numClasses: 3 } },
+  data: { train: { name: 'toy-blobs', size: 48 }, eval: { name: 'toy-blobs', split: 'test', size: 24 }, batchSize: 8 },
+  optimizer: { name: 'adamw', lr: 0.05, weightDecay: 0.01 },
+  schedule: { name: 'cosine', warmupSteps: 2 },
+  train: { epochs: 2 },
+  metrics: ['accuracy', 'mean-loss'],
+  loggers: [],
+  output: { dir },
+  ...over,
+});
+
+function start(raw: RunConfigInput, options: Parameters<typeof createPipeline>[2] = {}): { pipeline: Pipeline; events: TrainEvent[] } {
+  const pipeline = createPipeline(createTestRuntime([testPlugin]), parseRunConfig(raw, 'test'), { runId: 'test-run', ...options });
+  const events: TrainEvent[] = [];
+  pipeline.events$.subscribe((e) => events.push(e));
+  return { pipeline, events };
+}
+
+describe('createPipeline', () => {
+  it('emits run-start, the trainer\'s events with checkpoints, and run-end, in order', async () => {
+    const dir = await tempDir();
+    const { pipeline, events } = start(baseConfig(dir, { checkpoint: { keepBest: false } }));
+    const result = await pipeline.run();
+    expect(marble(events)).toBe('s' + 'Ebbbbbbvec' + 'Ebbbbbbvec' + 'tR');
+    expect(events[0]).toMatchObject({ type: 'run-start', runId: 'test-run', backend: 'cpu', outputDir: dir, totalSteps: 12 });
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'completed', epoch: 2, step: 12 });
+    expect(result).toMatchObject({ status: 'completed', step: 12, backend: 'cpu', checkpoints: { last: join(dir, 'checkpoints', 'last') } });
+    expect(Object.keys(result.metrics).sort()).toEqual(['accuracy', 'best-accuracy', 'best-loss', 'loss', 'train-loss']);
+    expect(JSON.parse(await readFile(join(dir, 'resolved-config.json'), 'utf8'))).toMatchObject({ seed: 5, data: { batchSize: 8 }, output: { dir } });
+    result.model.dispose();
+  });
+
+  it('keeps the best checkpoint by the first metric and writes its files with checkpoint.json', async () => {
+    const dir = await tempDir();
+    const { pipeline, events } = start(baseConfig(dir));
+    const result = await pipeline.run();
+    const accuracies = events.flatMap((e) => (e.type === 'eval-end' ? [e.metrics['accuracy']!] : []));
+    const best = JSON.parse(await readFile(join(dir, 'checkpoints', 'best', 'checkpoint.json'), 'utf8'));
+    expect(best).toMatchObject({ format: 'crossmodal-checkpoint', kind: 'best', metrics: { accuracy: Math.max(...accuracies) } });
+    expect((await readdir(join(dir, 'checkpoints'))).sort()).toEqual(['best', 'last']);
+    expect((await readdir(join(dir, 'checkpoints', 'last'))).sort()).toEqual(['checkpoint.json', 'model.safetensors', 'optimizer.safetensors']);
+    result.model.dispose();
+  });
+
+  it.each([
+    ['mid-epoch', 4, 1],
+    ['at an epoch boundary', 6, 1],
+    ['with gradient accumulation', 2, 2],
+  ])('resumes from a checkpoint taken %s with exactly the uninterrupted losses', async (_, stopAt, gradAccumulation) => {
+    const over = { train: { epochs: 2, gradAccumulation } };
+    const full = start(baseConfig(await tempDir(), over));
+    const fullResult = await full.pipeline.run();
+
+    const dir = await tempDir();
+    const first = start(baseConfig(dir, over));
+    first.pipeline.events$.subscribe((e) => e.type === 'batch-end' && e.step === stopAt && first.pipeline.stop('test interrupt'));
+    const stopped = await first.pipeline.run();
+    expect(stopped).toMatchObject({ status: 'stopped', step: stopAt, reason: 'test interrupt' });
+    expect(marble(first.events).slice(-3)).toBe('tcR');
+    expect(first.events.at(-2)).toMatchObject({ type: 'checkpoint-saved', kind: 'interrupt', step: stopAt, path: join(dir, 'checkpoints', 'interrupt') });
+
+    const second = start(baseConfig(dir, over), { resume: join(dir, 'checkpoints', 'interrupt', 'checkpoint.json') });
+    const resumed = await second.pipeline.run();
+    expect([...lossesOf(first.events), ...lossesOf(second.events)]).toEqual(lossesOf(full.events));
+    const lrs = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'batch-end' ? [e.lr] : []));
+    expect([...lrs(first.events), ...lrs(second.events)]).toEqual(lrs(full.events));
+    expect(resumed.metrics['accuracy']).toBe(fullResult.metrics['accuracy']);
+    expect(second.events.some((e) => e.type === 'error')).toBe(false);
+    for (const r of [fullResult, stopped, resumed]) r.model.dispose();
+  });
+
+  it('warns (non-fatal) when resuming with a config that changes the trajectory', async () => {
+    const dir = await tempDir();
+    const first = start(baseConfig(dir, { train: { epochs: 1, maxSteps: 2 } }));
+    (await first.pipeline.run()).model.dispose();
+    const second = start(baseConfig(dir, { train: { epochs: 1, maxSteps: 3 } }), { resume: join(dir, 'checkpoints', 'last') });
+    (await second.pipeline.run()).model.dispose();
+    expect(second.events.find((e) => e.type === 'error')).toMatchObject({ fatal: false, message: expect.stringContaining('another config') });
+    expect(lossesOf(second.events)).toHaveLength(1);
+    // Another output directory or logger set is the same trajectory: no warning.
+    // (dir/checkpoints/last is now the second run's, at step 3.)
+    const third = start(baseConfig(await tempDir(), { train: { epochs: 1, maxSteps: 3 }, loggers: [{ name: 'recording' }] }), { resume: join(dir, 'checkpoints', 'last') });
+    (await third.pipeline.run()).model.dispose();
+    expect(third.events.some((e) => e.type === 'error')).toBe(false);
+  });
+
+  it('turns an error inside a step into error and run-end failed events and a rejected run', async () => {
+    const dir = await tempDir();
+    const raw = baseConfig(dir, { loggers: [{ name: 'recording' }] });
+    const { pipeline, events } = start({ ...raw, model: { ...raw.model, encoders: { vision: { name: 'noisy-vectors', failAt: 3 } } } });
+    const before = logged.length;
+    await expect(pipeline.run()).rejects.toThrow('noisy-vectors: planned failure at call 3');
+    expect(marble(events)).toBe('sEbbxR');
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'failed', step: 2, reason: expect.stringContaining('planned failure') });
+    expect(logged[before]).toMatchObject({ closed: 1 });
+    expect(marble(logged[before]!.events)).toBe('sEbbxR');
+  });
+
+  it('fails before run-start when the backend cannot be had', async () => {
+    const { pipeline, events } = start(baseConfig(await tempDir(), { backend: 'no-such-backend' }));
+    await expect(pipeline.run()).rejects.toThrow('no-such-backend');
+    expect(marble(events)).toBe('xR');
+  });
+
+  it('shows loggers every logEvery-th batch-end and closes them after run-end', async () => {
+    const before = logged.length;
+    const { pipeline, events } = start(baseConfig(await tempDir(), { loggers: [{ name: 'recording' }], train: { epochs: 1, logEvery: 2 }, checkpoint: { keepBest: false } }));
+    (await pipeline.run()).model.dispose();
+    const record = logged[before]!;
+    expect(record.closed).toBe(1);
+    expect(marble(record.events)).toBe('sEbbbvectR');
+    expect(record.events.flatMap((e) => (e.type === 'batch-end' ? [e.step] : []))).toEqual([2, 4, 6]);
+    expect(lossesOf(events)).toHaveLength(6);
+  });
+
+  it('stops when its AbortSignal aborts, leaving an interrupt checkpoint', async () => {
+    const dir = await tempDir();
+    const controller = new AbortController();
+    const { pipeline, events } = start(baseConfig(dir), { signal: controller.signal });
+    pipeline.events$.subscribe((e) => e.type === 'batch-end' && e.step === 3 && controller.abort('SIGINT'));
+    const result = await pipeline.run();
+    expect(result).toMatchObject({ status: 'stopped', step: 3, reason: 'aborted: SIGINT', checkpoints: { interrupt: join(dir, 'checkpoints', 'interrupt') } });
+    expect(JSON.parse(await readFile(join(dir, 'checkpoints', 'interrupt', 'checkpoint.json'), 'utf8'))).toMatchObject({ step: 3, epoch: 0, batchInEpoch: 3 });
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'stopped' });
+    result.model.dispose();
+  });
+
+  it('leaves no tensors behind once the caller disposes the model', async () => {
+    const before = memory().tensors;
+    const { pipeline } = start(baseConfig(await tempDir()));
+    (await pipeline.run()).model.dispose();
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('runs on in-memory files, and evaluates a saved checkpoint to the metrics it was saved with', async () => {
+    const files = memoryRunFiles();
+    const raw = baseConfig('unused-dir');
+    const { pipeline, events } = start(raw, { files });
+    (await pipeline.run()).model.dispose();
+    expect(files.config).toMatchObject({ seed: 5, output: { dir: 'unused-dir' } });
+    expect(files.checkpoints.locations().sort()).toEqual(['memory:best', 'memory:last']);
+    const bestAccuracy = Math.max(...events.flatMap((e) => (e.type === 'eval-end' ? [e.metrics['accuracy']!] : [])));
+    const before = memory().tensors;
+    const result = await evaluateCheckpoint(createTestRuntime([testPlugin]), parseRunConfig(raw, 'test'), { checkpoint: 'memory:best', store: files.checkpoints });
+    expect(result).toMatchObject({ split: 'test', backend: 'cpu', metrics: { accuracy: bestAccuracy } });
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('evaluates a checkpoint directory on disk, and says when the config has no eval data', async () => {
+    const dir = await tempDir();
+    const raw = baseConfig(dir, { train: { epochs: 1 } });
+    (await start(raw).pipeline.run()).model.dispose();
+    const runtime = createTestRuntime([testPlugin]);
+    const result = await evaluateCheckpoint(runtime, parseRunConfig(raw, 'test'), { checkpoint: join(dir, 'checkpoints', 'last') });
+    expect(result).toMatchObject({ epoch: 1, step: 6, split: 'test' });
+    const { eval: _, ...data } = raw.data;
+    await expect(evaluateCheckpoint(runtime, parseRunConfig({ ...raw, data }, 'test'), { checkpoint: dir })).rejects.toThrow('evaluate: the config has no data.eval');
+  });
+
+  it('runs only once', async () => {
+    const { pipeline } = start(baseConfig(await tempDir(), { train: { epochs: 1, maxSteps: 1 } }));
+    (await pipeline.run()).model.dispose();
+    await expect(pipeline.run()).rejects.toThrow("Pipeline 'test-run': run() was already called");
+  });
+});

@@ -1,0 +1,190 @@
+// A run built in code: createPipeline(runtime, config) selects the backend, builds everything from
+// the runtime's registries, attaches loggers, emits run-start … run-end and resumes from checkpoints.
+import { manualSeed, setBackend, type Backend } from '@crossmodal/tensor';
+import type { Observable, Subscription } from 'rxjs';
+import { everyNthStep } from '../bus/operators.ts';
+import type { TrainEvent } from '../bus/train-events.ts';
+import { TrainingBus } from '../bus/training-bus.ts';
+import type { RunConfig } from '../config/run-config.ts';
+import type { Logger } from '../contracts/logger.ts';
+import type { Model } from '../contracts/model.ts';
+import type { CreateContext } from '../contracts/provider.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { buildRun, createLoaders, runSteps, type RunParts } from './build-run.ts';
+import { hashConfig, restoreCheckpoint, type CheckpointKind, type CheckpointStore } from './checkpoint.ts';
+
+/** Where a run's files go: checkpoints and the resolved config. */
+export interface RunFiles {
+  /** Where checkpoints are written (and resumed from). */
+  readonly checkpoints: CheckpointStore;
+  /** Writes the resolved config next to the run's outputs; resolves to where it went. */
+  writeConfig(config: RunConfig): Promise<string>;
+}
+
+/** Options of {@link createPipeline}. */
+export interface PipelineOptions {
+  /** A checkpoint to continue from (a checkpoint directory or its checkpoint.json, for the default files). */
+  readonly resume?: string;
+  /** Aborting it stops the run like a stop command (after the current step, with an interrupt checkpoint). */
+  readonly signal?: AbortSignal;
+  /** Where files go; default: on disk under `config.output.dir` (`checkpoints/<kind>/`, `resolved-config.json`). */
+  readonly files?: RunFiles;
+  /** The run's id in run-start (default: the config's name or `run`, plus a time stamp). */
+  readonly runId?: string;
+}
+
+/** How a run ended (a failed run rejects instead). */
+export interface RunResult {
+  readonly runId: string;
+  readonly status: 'completed' | 'stopped';
+  /** The epoch the run was in at its end (epochs done, when completed at an epoch's end). */
+  readonly epoch: number;
+  /** Optimizer steps taken in total (including those before a resume). */
+  readonly step: number;
+  /** Why it stopped. */
+  readonly reason?: string;
+  /** The MetricAggregator's summary: train-loss, the last evaluation, best-<metric>. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The backend it ran on. */
+  readonly backend: string;
+  readonly outputDir: string;
+  /** Where each kind of checkpoint was last written. */
+  readonly checkpoints: Readonly<Partial<Record<CheckpointKind, string>>>;
+  /** The trained model; the caller owns it (dispose it when done). */
+  readonly model: Model;
+}
+
+/** A run built from a runtime and a config. */
+export interface Pipeline {
+  /** Every event of the run (hot: subscribe before `run()`); completes after run-end. */
+  readonly events$: Observable<TrainEvent>;
+  /** The run's bus: `bus.send({ type: 'pause' })`, `set-lr`, `stop`… */
+  readonly bus: TrainingBus;
+  /** Runs once: resolves when it completed or was stopped; rejects (after error and run-end 'failed' events) when it failed. */
+  run(): Promise<RunResult>;
+  /** Stops after the current step, writing an interrupt checkpoint (what Ctrl-C should call). */
+  stop(reason?: string): void;
+}
+
+/** The default files: the Node adapters, loaded only when a run needs them. */
+async function nodeFiles(dir: string): Promise<RunFiles> {
+  const [{ DirectoryCheckpointStore }, { writeResolvedConfig }] = await Promise.all([import('./checkpoint-store.node.ts'), import('../node.ts')]);
+  return { checkpoints: new DirectoryCheckpointStore(`${dir}/checkpoints`), writeConfig: (config) => writeResolvedConfig(dir, config) };
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Builds a run. Nothing happens until `run()`.
+ * @example
+ * const pipeline = createPipeline(runtime, parseRunConfig(raw, 'inline'));
+ * pipeline.events$.pipe(ofType('batch-end')).subscribe((e) => console.log(e.step, e.loss));
+ * process.once('SIGINT', () => pipeline.stop('SIGINT'));
+ * const { status, metrics } = await pipeline.run();
+ */
+export function createPipeline(runtime: Runtime, config: RunConfig, options: PipelineOptions = {}): Pipeline {
+  return new RunPipeline(runtime, config, options);
+}
+
+class RunPipeline implements Pipeline {
+  readonly bus = new TrainingBus();
+  readonly events$ = this.bus.events$;
+  readonly runId: string;
+  #started = false;
+  #stopReason: string | undefined;
+  #parts: RunParts | undefined;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly config: RunConfig,
+    private readonly options: PipelineOptions,
+  ) {
+    this.runId = options.runId ?? `${config.name ?? 'run'}-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
+  }
+
+  stop(reason = 'stopped by the caller'): void {
+    this.#stopReason ??= reason;
+    this.bus.send({ type: 'stop', reason });
+  }
+
+  async run(): Promise<RunResult> {
+    if (this.#started) throw new Error(`Pipeline '${this.runId}': run() was already called; create a new pipeline for another run`);
+    this.#started = true;
+    const { signal } = this.options;
+    const onAbort = (): void => this.stop(`aborted: ${messageOf(signal?.reason ?? 'signal')}`);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const saved: Partial<Record<CheckpointKind, string>> = {};
+    const watch = this.bus.events$.subscribe((e) => {
+      if (e.type === 'checkpoint-saved') saved[e.kind] = e.path;
+    });
+    let previous: Backend | undefined;
+    const loggers: Logger[] = [];
+    try {
+      const selection = await this.runtime.backends.select(this.config.backend);
+      previous = setBackend(selection.backend);
+      const result = await this.#run(selection, loggers);
+      return { ...result, checkpoints: saved };
+    } catch (error) {
+      this.#fail(error);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      watch.unsubscribe();
+      this.bus.complete();
+      await Promise.allSettled(loggers.map((l) => l.close()));
+      this.#parts?.optimizer.disposeState();
+      if (previous) setBackend(previous);
+    }
+  }
+
+  async #run(selection: { backend: Backend; name: string; reason: string }, loggers: Logger[]): Promise<Omit<RunResult, 'checkpoints'>> {
+    const { runtime, config, bus } = this;
+    manualSeed(config.seed);
+    const outputDir = config.output.dir;
+    const context: CreateContext = { seed: config.seed, outputDir };
+    const files = this.options.files ?? (await nodeFiles(outputDir));
+    const loaders = await createLoaders(runtime, config, selection.backend, context);
+    this.#attachLoggers(context, loggers);
+    await files.writeConfig(config);
+    bus.emit({ type: 'run-start', runId: this.runId, backend: selection.name, backendReason: selection.reason, config, outputDir, totalSteps: runSteps(config, loaders) });
+    // Where it writes and who listens do not change the trajectory: left out of the hash.
+    const configHash = hashConfig({ ...config, name: undefined, output: undefined, loggers: undefined });
+    const parts = (this.#parts = buildRun(runtime, config, { loaders, bus, store: files.checkpoints, context, configHash }));
+    if (this.options.resume !== undefined) await this.#resume(this.options.resume, files.checkpoints, selection.backend, configHash);
+    if (this.#stopReason !== undefined || this.options.signal?.aborted) this.stop(this.#stopReason ?? 'aborted before the run started');
+    const outcome = await parts.trainer.run();
+    const metrics = parts.aggregator.summary();
+    const { status, epoch, step, reason } = outcome;
+    bus.emit({ type: 'run-end', status, epoch, step, ...(reason !== undefined ? { reason } : {}), metrics });
+    return { runId: this.runId, status, epoch, step, ...(reason !== undefined ? { reason } : {}), metrics, backend: selection.name, outputDir, model: parts.model };
+  }
+
+  #attachLoggers(context: CreateContext, loggers: Logger[]): Subscription[] {
+    const events$ = this.bus.events$.pipe(everyNthStep(this.config.train.logEvery));
+    return this.config.loggers.map(({ name, ...options }, i) => {
+      const logger = this.runtime.loggers.create(name, options, context, `loggers[${i}]`);
+      loggers.push(logger);
+      return logger.attach(events$);
+    });
+  }
+
+  async #resume(location: string, store: CheckpointStore, backend: Backend, configHash: string): Promise<void> {
+    const parts = this.#parts!;
+    const data = await store.load(location, { backend });
+    if (data.meta.configHash !== undefined && data.meta.configHash !== configHash) {
+      this.bus.emit({
+        type: 'error', fatal: false,
+        message: `resume: the checkpoint '${location}' was written by a run with another config (hash ${data.meta.configHash}, this run's ${configHash}); continuing with this run's config`,
+      });
+    }
+    restoreCheckpoint(data, { model: parts.model, optimizer: parts.optimizer, parts: parts.parts });
+  }
+
+  #fail(error: unknown): void {
+    const message = messageOf(error);
+    const position = this.#parts?.trainer.position ?? { epoch: 0, step: 0 };
+    this.#parts?.model.dispose();
+    this.bus.emit({ type: 'error', message, fatal: true });
+    this.bus.emit({ type: 'run-end', status: 'failed', epoch: position.epoch, step: position.step, reason: message });
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { memory } from '@crossmodal/tensor';
+import { collate } from './collate.ts';
+import type { Example } from './types.ts';
+
+const host = (values: number[], shape: number[], int = false) => ({ data: int ? Int32Array.from(values) : Float32Array.from(values), shape });
+
+describe('collate', () => {
+  it('stacks arrays along a new axis B and keeps their dtype', () => {
+    const batch = collate([
+      { x: host([1, 2, 3, 4], [2, 2]), ids: host([5, 6], [2], true) },
+      { x: host([5, 6, 7, 8], [2, 2]), ids: host([7, 8], [2], true) },
+    ]);
+    expect(batch.x!.shape).toEqual([2, 2, 2]);
+    expect(batch.x!.dtype).toBe('float32');
+    expect(Array.from(batch.x!.dataSync())).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(batch.ids!.dtype).toBe('int32');
+    expect(batch.ids!.toArray()).toEqual([[5, 6], [7, 8]]);
+  });
+
+  it('makes integer numbers int32 and other numbers float32', () => {
+    const batch = collate([{ label: 1, weight: 0.5 }, { label: 2, weight: 1 }]);
+    expect(batch.label!.dtype).toBe('int32');
+    expect(batch.label!.toArray()).toEqual([1, 2]);
+    expect(batch.weight!.dtype).toBe('float32');
+    expect(batch.weight!.toArray()).toEqual([0.5, 1]);
+  });
+
+  it('names the field, the example index and both shapes on a shape mismatch', () => {
+    const examples: Example[] = [{ x: host([1, 2], [2]) }, { x: host([1, 2, 3], [3]) }];
+    expect(() => collate(examples, { indices: [10, 42] })).toThrow(
+      "collate: field 'x' of example 42 has shape [3] (3 values), but example 10 (the batch's first) has [2]",
+    );
+  });
+
+  it('names a missing field and a number/array mix', () => {
+    expect(() => collate([{ a: 1, b: 2 }, { a: 3 }], { indices: [0, 7] })).toThrow("example 7 has no field 'b'");
+    expect(() => collate([{ a: 1 }, { a: host([1], [1]) }], { indices: [0, 5] })).toThrow(
+      "field 'a' of example 5 is an array of shape [1], but example 0 (the batch's first) has a number",
+    );
+    expect(() => collate([{ a: host([1], [1]) }, { a: host([1], [1], true) }])).toThrow("field 'a' of example 1 is a Int32Array");
+  });
+
+  it('frees the fields it already stacked when a later field fails', () => {
+    const before = memory().tensors;
+    expect(() => collate([{ a: 1, b: 1 }, { a: 2, b: host([1], [1]) }])).toThrow("field 'b'");
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('rejects an empty list', () => {
+    expect(() => collate([])).toThrow('collate: got no examples');
+  });
+});

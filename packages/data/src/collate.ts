@@ -1,0 +1,95 @@
+// The default collate: stacks each field of a list of examples along a new leading axis B.
+import { sizeOf, tensor, type Backend, type Tensor } from '@crossmodal/tensor';
+import type { Batch, Example, HostTensor } from './types.ts';
+
+/** What a collate function learns about the examples it stacks. */
+export interface CollateContext {
+  /** The backend the batch's tensors go on; the engine default when absent. */
+  readonly backend?: Backend;
+  /** Each example's index in the dataset, for error messages (defaults to 0, 1, 2…). */
+  readonly indices?: readonly number[];
+}
+
+/** Turns a list of examples into a batch of tensors. */
+export type CollateFn = (examples: readonly Example[], context: CollateContext) => Batch;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const isInt32 = (v: number): boolean => Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
+const fmtShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+const isHost = (v: unknown): v is HostTensor =>
+  typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
+
+/**
+ * Stacks every field of `examples` along a new axis B: numbers become a [B] tensor (int32 when
+ * every value is an int32 integer, else float32); host arrays of shape S become [B, ...S] with
+ * their own dtype. The fields are those of the first example; every example must have them with
+ * the same kind, dtype and shape, else the error names the field, the example index and both shapes.
+ * @example
+ * const batch = collate([{ x: { data: Float32Array.of(1, 2), shape: [2] }, label: 3 }], {});
+ * batch.x.shape;       // [1, 2]
+ * batch.label.dtype;   // 'int32'
+ */
+export function collate(examples: readonly Example[], context: CollateContext = {}): Batch {
+  if (examples.length === 0) throw new RangeError('collate: got no examples, expected at least one');
+  const indices = context.indices ?? examples.map((_, i) => i);
+  const first = examples[0]!;
+  const batch: Record<string, Tensor> = {};
+  try {
+    for (const field of Object.keys(first)) {
+      batch[field] = isHost(first[field]) ? stackHost(field, examples, indices, context) : stackNumbers(field, examples, indices, context);
+    }
+  } catch (err) {
+    for (const t of Object.values(batch)) t.dispose();
+    throw err;
+  }
+  return batch;
+}
+
+function valueOf(field: string, examples: readonly Example[], indices: readonly number[], i: number): number | HostTensor {
+  const v = examples[i]![field];
+  if (v === undefined) {
+    throw new Error(`collate: example ${indices[i]} has no field '${field}', which example ${indices[0]} (the batch's first) has`);
+  }
+  return v;
+}
+
+function stackNumbers(field: string, examples: readonly Example[], indices: readonly number[], context: CollateContext): Tensor {
+  const values = examples.map((_, i) => {
+    const v = valueOf(field, examples, indices, i);
+    if (typeof v !== 'number') {
+      throw new TypeError(`collate: field '${field}' of example ${indices[i]} is an array of shape ${fmtShape(v.shape)}, but example ${indices[0]} (the batch's first) has a number`);
+    }
+    return v;
+  });
+  const dtype = values.every(isInt32) ? 'int32' : 'float32';
+  const data = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  return tensor(data, [values.length], { dtype, ...(context.backend ? { backend: context.backend } : {}) });
+}
+
+function stackHost(field: string, examples: readonly Example[], indices: readonly number[], context: CollateContext): Tensor {
+  const head = examples[0]![field] as HostTensor;
+  const per = sizeOf(head.shape);
+  if (head.data.length !== per) {
+    throw new RangeError(`collate: field '${field}' of example ${indices[0]} has ${head.data.length} values for shape ${fmtShape(head.shape)} (${per} expected)`);
+  }
+  const out = head.data instanceof Int32Array ? new Int32Array(per * examples.length) : new Float32Array(per * examples.length);
+  examples.forEach((_, i) => {
+    const v = valueOf(field, examples, indices, i);
+    if (!isHost(v)) {
+      throw new TypeError(`collate: field '${field}' of example ${indices[i]} is a number, but example ${indices[0]} (the batch's first) has an array of shape ${fmtShape(head.shape)}`);
+    }
+    if (v.shape.length !== head.shape.length || v.shape.some((d, k) => d !== head.shape[k]) || v.data.length !== per) {
+      throw new RangeError(
+        `collate: field '${field}' of example ${indices[i]} has shape ${fmtShape(v.shape)} (${v.data.length} values), ` +
+          `but example ${indices[0]} (the batch's first) has ${fmtShape(head.shape)}; pad or resize in the dataset or pass a custom collate`,
+      );
+    }
+    if (v.data.constructor !== out.constructor) {
+      throw new TypeError(`collate: field '${field}' of example ${indices[i]} is a ${v.data.constructor.name}, but example ${indices[0]} (the batch's first) is a ${head.data.constructor.name}`);
+    }
+    out.set(v.data, i * per);
+  });
+  const dtype = out instanceof Int32Array ? 'int32' : 'float32';
+  return tensor(out, [examples.length, ...head.shape], { dtype, ...(context.backend ? { backend: context.backend } : {}) });
+}

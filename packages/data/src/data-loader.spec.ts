@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createCpuBackend, memory, tensor } from '@crossmodal/tensor';
+import { DataLoader, disposeBatch } from './data-loader.ts';
+import type { Batch, Example, IndexedDataset } from './types.ts';
+
+/** Example i holds its own index, so batches show which examples they hold. */
+const indexDataset = (size: number, delayMs = 0): IndexedDataset & { reads: number[] } => {
+  const reads: number[] = [];
+  return {
+    size,
+    reads,
+    get(i: number): Example | Promise<Example> {
+      reads.push(i);
+      const e = { index: i, x: { data: Float32Array.of(i, -i), shape: [2] } };
+      return delayMs ? new Promise((r) => setTimeout(() => r(e), delayMs)) : e;
+    },
+  };
+};
+
+async function collect(loader: DataLoader, epoch: number, startBatch = 0): Promise<number[][]> {
+  const out: number[][] = [];
+  for await (const batch of loader.epoch(epoch, { startBatch })) {
+    out.push(Array.from(await batch.index!.data()));
+    disposeBatch(batch);
+  }
+  return out;
+}
+
+describe('DataLoader', () => {
+  it('counts batches with and without dropLast', async () => {
+    const ds = indexDataset(10);
+    const keep = new DataLoader(ds, { batchSize: 4 });
+    const drop = new DataLoader(ds, { batchSize: 4, dropLast: true });
+    expect(keep.batchesPerEpoch).toBe(3);
+    expect(drop.batchesPerEpoch).toBe(2);
+    expect((await collect(keep, 0)).map((b) => b.length)).toEqual([4, 4, 2]);
+    expect((await collect(drop, 0)).map((b) => b.length)).toEqual([4, 4]);
+  });
+
+  it('visits the examples in order without shuffle', async () => {
+    expect(await collect(new DataLoader(indexDataset(5), { batchSize: 2 }), 3)).toEqual([[0, 1], [2, 3], [4]]);
+  });
+
+  it('shuffles the same way on every run and differently each epoch', async () => {
+    const make = () => new DataLoader(indexDataset(12), { batchSize: 3, shuffle: true, seed: 11 });
+    const [a0, b0, a1] = [await collect(make(), 0), await collect(make(), 0), await collect(make(), 1)];
+    expect(a0).toEqual(b0);
+    expect(a1).not.toEqual(a0);
+    expect(a0.flat().sort((x, y) => x - y)).toEqual(a1.flat().sort((x, y) => x - y));
+    expect(await collect(new DataLoader(indexDataset(12), { batchSize: 3, shuffle: true, seed: 12 }), 0)).not.toEqual(a0);
+  });
+
+  it('gives epoch orders that do not depend on which epochs came before', async () => {
+    const fresh = new DataLoader(indexDataset(9), { batchSize: 4, shuffle: true, seed: 5 });
+    const used = new DataLoader(indexDataset(9), { batchSize: 4, shuffle: true, seed: 5 });
+    await collect(used, 0);
+    await collect(used, 1);
+    expect(await collect(used, 2)).toEqual(await collect(fresh, 2));
+  });
+
+  it('resumes mid-epoch with exactly the remaining batches, without reading the skipped ones', async () => {
+    const ds = indexDataset(11);
+    const loader = new DataLoader(ds, { batchSize: 3, shuffle: true, seed: 2 });
+    const all = await collect(loader, 4);
+    ds.reads.length = 0;
+    const rest = await collect(loader, 4, 2);
+    expect(rest).toEqual(all.slice(2));
+    expect(ds.reads.sort((a, b) => a - b)).toEqual(all.slice(2).flat().sort((a, b) => a - b));
+    expect(await collect(loader, 4, loader.batchesPerEpoch)).toEqual([]);
+    await expect(collect(loader, 4, 5)).rejects.toThrow('startBatch must be an integer in [0, 4] (batches per epoch), got 5');
+  });
+
+  it('reads ahead while the consumer holds a batch, bounded by prefetch', async () => {
+    const ds = indexDataset(20);
+    const loader = new DataLoader(ds, { batchSize: 2, prefetch: 2 });
+    const it = loader.epoch(0);
+    const first = (await it.next()).value as Batch;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ds.reads.length).toBe(6); // the batch held plus two read ahead
+    disposeBatch(first);
+    await it.return();
+  });
+
+  it('frees read-ahead batches when the consumer stops early', async () => {
+    const before = memory().tensors;
+    const loader = new DataLoader(indexDataset(40, 1), { batchSize: 4, prefetch: 3 });
+    for await (const batch of loader.epoch(0)) {
+      disposeBatch(batch);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('surfaces a failing read as a rejection of the iteration', async () => {
+    const ds: IndexedDataset = { size: 4, get: (i) => (i === 3 ? Promise.reject(new Error('bad file 3')) : { index: i }) };
+    const seen: number[][] = [];
+    const run = async (): Promise<void> => {
+      for await (const batch of new DataLoader(ds, { batchSize: 2 }).epoch(0)) {
+        seen.push(Array.from(await batch.index!.data()));
+        disposeBatch(batch);
+      }
+    };
+    await expect(run()).rejects.toThrow('bad file 3');
+    expect(seen).toEqual([[0, 1]]);
+  });
+
+  it('puts tensors on the given backend and passes indices to a custom collate', async () => {
+    const backend = createCpuBackend();
+    const loader = new DataLoader(indexDataset(4), {
+      batchSize: 2,
+      backend,
+      collate: (examples, { indices, backend: b }) => ({ first: tensor([indices![0]!, examples.length], [2], { backend: b! }) }),
+    });
+    const batches: Batch[] = [];
+    for await (const batch of loader.epoch(0)) batches.push(batch);
+    expect(batches.map((b) => b.first!.toArray())).toEqual([[0, 2], [2, 2]]);
+    expect(batches.every((b) => b.first!.backend === backend)).toBe(true);
+    batches.forEach(disposeBatch);
+  });
+
+  it('rejects a non-positive batch size with the value', () => {
+    expect(() => new DataLoader(indexDataset(3), { batchSize: 0 })).toThrow('DataLoader: batchSize must be a positive integer, got 0');
+  });
+});
