@@ -5,9 +5,13 @@ import type { BaseHyper, Optimizer } from '@crossmodal/nn';
 import type { TrainCommand } from '../bus/train-events.ts';
 import type { TrainingBus } from '../bus/training-bus.ts';
 
+/** The loop lets the host's event loop run (signals, timers, I/O) at a boundary this often, in ms. */
+const YIELD_EVERY_MS = 20;
+
 /** Queues the bus's commands and applies them when the loop reaches a step boundary. */
 export class RunControl {
   readonly #queue: TrainCommand[] = [];
+  #lastYield = performance.now();
   readonly #subscription: Subscription;
   #wake: (() => void) | undefined;
   #stopReason: string | undefined;
@@ -32,6 +36,12 @@ export class RunControl {
    * must stop. `step` is the number of optimizer steps taken, for the events it emits.
    */
   async boundary(step: number): Promise<boolean> {
+    // NOTE: on a host backend a whole step runs in microtasks, so a SIGINT handler or a timer that
+    // sends `stop` would wait for the next file write (an epoch's end) without this macrotask yield.
+    if (performance.now() - this.#lastYield >= YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      this.#lastYield = performance.now();
+    }
     let paused = false;
     while (this.#stopReason === undefined) {
       const command = this.#queue.shift();

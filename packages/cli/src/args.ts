@@ -1,0 +1,109 @@
+// Command-line parsing: argv → one command, or a UsageError saying what is wrong and what was
+// expected. Hand-written (no flags library) so messages are ours and it runs the same in Deno.
+import { UsageError } from './errors.ts';
+
+/** A parsed command line. */
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: CommandName }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'train'; readonly config: string; readonly overrides: readonly string[]; readonly resume?: string }
+  | { readonly kind: 'eval'; readonly config: string; readonly checkpoint: string; readonly overrides: readonly string[] }
+  | { readonly kind: 'list'; readonly config?: string; readonly overrides: readonly string[] };
+
+/** The commands `crossmodal` knows. */
+export const COMMANDS = ['train', 'eval', 'list'] as const;
+/** One of {@link COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Flags that take a value, per command (`--set` may repeat). */
+const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
+  train: ['--set', '--resume', '--backend'],
+  eval: ['--set', '--checkpoint', '--backend'],
+  list: ['--set', '--backend'],
+};
+
+/** Flags and positionals of one command's arguments. */
+interface Parsed {
+  readonly positionals: string[];
+  readonly values: Map<string, string[]>;
+  readonly help: boolean;
+}
+
+/** Splits `args` into positionals and `--flag value` / `--flag=value` pairs allowed for `command`. */
+function scan(command: CommandName, args: readonly string[]): Parsed {
+  const parsed: Parsed = { positionals: [], values: new Map(), help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') {
+      return { ...parsed, help: true };
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS[command].includes(flag)) {
+      throw new UsageError(`${command}: unknown option '${flag}' (options: ${VALUE_FLAGS[command].join(', ')}, --help)`);
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || value === '') throw new UsageError(`${command}: ${flag} needs a value`);
+    if (flag !== '--set' && parsed.values.has(flag)) throw new UsageError(`${command}: ${flag} given twice`);
+    parsed.values.set(flag, [...(parsed.values.get(flag) ?? []), value]);
+  }
+  return parsed;
+}
+
+/** `--set` values, with `--backend <name>` as the override `backend=<name>` after them. */
+function overridesOf(p: Parsed): string[] {
+  const backend = p.values.get('--backend')?.[0];
+  return [...(p.values.get('--set') ?? []), ...(backend === undefined ? [] : [`backend=${backend}`])];
+}
+
+/** Exactly `count` positionals, named for the message. */
+function positionals(command: CommandName, p: Parsed, names: readonly string[], optional = false): (string | undefined)[] {
+  if (p.positionals.length > names.length) {
+    throw new UsageError(`${command}: unexpected argument '${p.positionals[names.length]}' (usage: crossmodal ${command} ${names.map((n) => `<${n}>`).join(' ')})`);
+  }
+  if (!optional && p.positionals.length < names.length) {
+    throw new UsageError(`${command}: missing <${names[p.positionals.length]}> (usage: crossmodal ${command} ${names.map((n) => `<${n}>`).join(' ')})`);
+  }
+  return names.map((_, i) => p.positionals[i]);
+}
+
+const isCommand = (name: string): name is CommandName => (COMMANDS as readonly string[]).includes(name);
+
+/**
+ * Parses the arguments after the program name.
+ * @example
+ * parseArgs(['train', 'spirals.yaml', '--set', 'optimizer.lr=1e-3']);
+ * // { kind: 'train', config: 'spirals.yaml', overrides: ['optimizer.lr=1e-3'] }
+ */
+export function parseArgs(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') return { kind: 'help' };
+  if (first === '--version' || first === '-v') return { kind: 'version' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: 'help' };
+    if (!isCommand(topic)) throw new UsageError(`help: unknown command '${topic}' (commands: ${COMMANDS.join(', ')})`);
+    return { kind: 'help', topic };
+  }
+  if (!isCommand(first)) throw new UsageError(`unknown command '${first}' (commands: ${COMMANDS.join(', ')}; see crossmodal --help)`);
+  const p = scan(first, rest);
+  if (p.help) return { kind: 'help', topic: first };
+  const overrides = overridesOf(p);
+  if (first === 'train') {
+    const [config] = positionals('train', p, ['config']);
+    const resume = p.values.get('--resume')?.[0];
+    return { kind: 'train', config: config!, overrides, ...(resume === undefined ? {} : { resume }) };
+  }
+  if (first === 'eval') {
+    const [config] = positionals('eval', p, ['config']);
+    const checkpoint = p.values.get('--checkpoint')?.[0];
+    if (checkpoint === undefined) throw new UsageError('eval: missing --checkpoint <path> (a checkpoint directory written by train)');
+    return { kind: 'eval', config: config!, checkpoint, overrides };
+  }
+  const [config] = positionals('list', p, ['config'], true);
+  return { kind: 'list', overrides, ...(config === undefined ? {} : { config }) };
+}

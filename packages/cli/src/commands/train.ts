@@ -1,0 +1,59 @@
+// `crossmodal train <config>`: builds the pipeline from the config's plugins and runs it. Ctrl-C
+// once stops after the current step with an interrupt checkpoint (exit 130); twice exits at once.
+import { createPipeline } from '@crossmodal/core';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from '../args.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+import { loadRun } from '../load-run.ts';
+import type { Importer } from '../plugin-loader.ts';
+import { checkNames } from '../preflight.ts';
+
+/** The file that marks a directory as a complete checkpoint. */
+const CHECKPOINT_META = 'checkpoint.json';
+
+/** `--resume` as a checkpoint directory or its checkpoint.json; a UsageError when it is neither. */
+function checkResume(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path);
+  const dir = absolute.endsWith(CHECKPOINT_META) ? resolve(absolute, '..') : absolute;
+  if (!existsSync(join(dir, CHECKPOINT_META))) {
+    throw new UsageError(`train: --resume '${path}' is not a checkpoint (no ${CHECKPOINT_META} in ${dir}); expected a directory like <output.dir>/checkpoints/last`);
+  }
+  return dir;
+}
+
+/**
+ * Trains as the config says; resolves to the exit code: 0 when the run completed (or an
+ * early-stopping rule stopped it), 130 when Ctrl-C stopped it.
+ */
+export async function trainCommand(command: Extract<Command, { kind: 'train' }>, io: CliIo, importer?: Importer): Promise<number> {
+  const resume = command.resume === undefined ? undefined : checkResume(command.resume, io.cwd);
+  const { config, runtime } = await loadRun(command.config, command.overrides, io.cwd, importer);
+  checkNames(runtime, config);
+  const pipeline = createPipeline(runtime, config, resume === undefined ? {} : { resume });
+  let interrupts = 0;
+  const stopListening = io.onInterrupt(() => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      io.stderr('crossmodal: stopping after the current step and writing an interrupt checkpoint (Ctrl-C again to quit now)\n');
+      pipeline.stop('SIGINT');
+    } else {
+      io.stderr('crossmodal: quitting now, without a checkpoint\n');
+      io.exit(EXIT.interrupted);
+    }
+  });
+  try {
+    const result = await pipeline.run();
+    result.model.dispose();
+    if (result.status === 'stopped' && interrupts > 0) {
+      const at = result.checkpoints.interrupt;
+      if (at !== undefined) io.stderr(`crossmodal: stopped at step ${result.step}; resume with: crossmodal train ${command.config} --resume ${at}\n`);
+      return EXIT.interrupted;
+    }
+    return EXIT.ok;
+  } finally {
+    stopListening();
+    await runtime.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+// ClassificationHead: pooling (first, mask-aware mean, pooled), stream choice, loss, config errors.
+import { crossEntropy, manualSeed, randn, tensor, type Tensor } from '@crossmodal/tensor';
+import { describe, expect, it } from 'vitest';
+import { ClassificationHead, classificationHeadProvider } from './classification-head.ts';
+
+/** A head whose Linear is the identity (dim = numClasses = 2, zero bias): logits are the pooled vector. */
+function identityHead(config: Record<string, unknown> = {}): ClassificationHead {
+  const head = new ClassificationHead({ dim: 2, numClasses: 2, ...config });
+  head.fc.weight.assign(tensor([[1, 0], [0, 1]], [2, 2]));
+  head.fc.bias!.assign(tensor([0, 0], [2]));
+  return head;
+}
+
+// [B=2, N=3, D=2]: row b, position n holds (10b + n, −(10b + n)).
+const states = tensor([[[0, 0], [1, -1], [2, -2]], [[10, -10], [11, -11], [12, -12]]], [2, 3, 2]);
+const rows = (t: Tensor): number[][] => t.toArray() as number[][];
+
+describe('ClassificationHead', () => {
+  it("pools the first token by default ('first')", () => {
+    expect(rows(identityHead().forward({ streams: { vision: { states } } }, {}).logits)).toEqual([[0, 0], [10, -10]]);
+  });
+
+  it("averages only the real positions ('mean' with a mask), and all of them without one", () => {
+    const mask = tensor([[1, 1, 0], [1, 0, 0]], [2, 3], { dtype: 'int32' });
+    const head = identityHead({ pooling: 'mean' });
+    expect(rows(head.forward({ streams: { vision: { states, mask } } }, {}).logits)).toEqual([[0.5, -0.5], [10, -10]]);
+    expect(rows(head.forward({ streams: { vision: { states } } }, {}).logits)).toEqual([[1, -1], [11, -11]]);
+  });
+
+  it("uses the model's pooled vector ('pooled') and says so when there is none", () => {
+    const pooled = tensor([[3, 4]], [1, 2]);
+    const head = identityHead({ pooling: 'pooled' });
+    expect(rows(head.forward({ streams: {}, pooled }, {}).logits)).toEqual([[3, 4]]);
+    expect(() => head.forward({ streams: { vision: { states } } }, {})).toThrow("classification: pooling 'pooled' needs the model's pooled vector");
+  });
+
+  it('reads the configured stream, else the first, and lists the streams when one is missing', () => {
+    const text = { states: states.mul(2) };
+    expect(rows(identityHead({ stream: 'text' }).forward({ streams: { vision: { states }, text } }, {}).logits)[1]).toEqual([20, -20]);
+    expect(rows(identityHead().forward({ streams: { vision: { states }, text } }, {}).logits)[1]).toEqual([10, -10]);
+    expect(() => identityHead({ stream: 'audio' }).forward({ streams: { vision: { states } } }, {})).toThrow(
+      "classification: no stream 'audio' to read (streams: vision)",
+    );
+  });
+
+  it('returns the cross-entropy (with label smoothing) when the batch has the target', () => {
+    manualSeed(0);
+    const head = new ClassificationHead({ dim: 4, numClasses: 3, labelSmoothing: 0.1, target: 'answer' });
+    const x = randn([2, 1, 4]);
+    const answer = tensor([2, 0], [2], { dtype: 'int32' });
+    const out = head.forward({ streams: { vision: { states: x } } }, { answer });
+    expect(out.loss!.item()).toBeCloseTo(crossEntropy(out.logits, answer, { labelSmoothing: 0.1 }).item(), 6);
+    expect(head.forward({ streams: { vision: { states: x } } }, { label: answer }).loss).toBeUndefined();
+    expect(head.targets).toEqual(['answer']);
+  });
+
+  it('names the expected width when the pooled vector does not match dim', () => {
+    expect(() => new ClassificationHead({ dim: 3, numClasses: 2 }).forward({ streams: { v: { states } } }, {})).toThrow(
+      'classification: pooled vector must be [B, 3] (dim), got [2, 2]',
+    );
+  });
+
+  it('names the option, the value and what was expected in config errors', () => {
+    const create = (config: Record<string, unknown>) => () => classificationHeadProvider.create(config, { seed: 0 });
+    expect(create({ dim: 4 })).toThrow('classification: numClasses must be an integer ≥ 2, got undefined');
+    expect(create({ dim: 4, numClasses: 3, pooling: 'max' })).toThrow("classification: pooling must be one of 'first', 'mean', 'pooled', got 'max'");
+    expect(create({ dim: 4, numClasses: 3, labelSmoothing: 2 })).toThrow('classification: labelSmoothing must be a number in [0, 1], got 2');
+  });
+});

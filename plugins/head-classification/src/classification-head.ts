@@ -1,0 +1,110 @@
+// The `classification` head: pool one stream to a vector, Linear to class logits, and
+// cross-entropy against the batch's target field when the batch carries it.
+import type { Batch, Head, HeadInput, HeadOutput, HeadProvider } from '@crossmodal/core';
+import { Dropout, Linear, Module } from '@crossmodal/nn';
+import { crossEntropy, fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
+import { readOptions, type RawOptions } from './options.ts';
+
+/** How the head turns a sequence into one vector. */
+export type Pooling = 'first' | 'mean' | 'pooled';
+
+/** Options of the `classification` head. */
+export interface ClassificationHeadConfig {
+  /** D, the width of the vector it classifies. */
+  readonly dim: number;
+  /** C, the number of classes. */
+  readonly numClasses: number;
+  /**
+   * `first`: the stream's first token (a CLS token, or the one token of an mlp encoder);
+   * `mean`: the mean over real positions (mask-aware); `pooled`: the model's pooled vector.
+   * Default `first`.
+   */
+  readonly pooling?: Pooling;
+  /** Which stream to read (default: the first the model hands over). */
+  readonly stream?: string;
+  /** Label smoothing ε of the loss (default 0). */
+  readonly labelSmoothing?: number;
+  /** Dropout on the pooled vector (default 0). */
+  readonly dropout?: number;
+  /** Batch field with the int32 class indices (default `label`). */
+  readonly target?: string;
+}
+
+const POOLINGS: readonly Pooling[] = ['first', 'mean', 'pooled'];
+
+/**
+ * Pooled [B, D] → dropout → Linear → logits [B, C]; the loss is cross-entropy (with label
+ * smoothing) against `batch[target]` when present.
+ * @example
+ * const head = new ClassificationHead({ dim: 64, numClasses: 3 });
+ * head.forward({ streams: { vision: { states } } }, { label }).loss;   // scalar
+ */
+export class ClassificationHead extends Module implements Head {
+  readonly targets: readonly string[];
+  /** [D] → [C] */
+  readonly fc: Linear;
+  /** On the pooled vector. */
+  readonly drop: Dropout;
+  /** D */
+  readonly dim: number;
+  /** How it pools. */
+  readonly pooling: Pooling;
+  /** The stream it reads, when fixed by config. */
+  readonly stream: string | undefined;
+  /** ε of the loss. */
+  readonly labelSmoothing: number;
+
+  /** Validates `config` (errors name the field, the value and what was expected). */
+  constructor(config: ClassificationHeadConfig | RawOptions) {
+    super();
+    const o = readOptions('classification', { ...config }, ['dim', 'numClasses', 'pooling', 'stream', 'labelSmoothing', 'dropout', 'target']);
+    this.dim = o.int('dim', undefined, 1);
+    const numClasses = o.int('numClasses', undefined, 2);
+    this.pooling = o.oneOf('pooling', 'first', POOLINGS);
+    this.stream = o.string('stream', undefined);
+    this.labelSmoothing = o.number('labelSmoothing', 0, 0, 1);
+    this.drop = new Dropout(o.number('dropout', 0, 0, 0.999));
+    this.targets = [o.string('target', 'label')];
+    this.fc = new Linear(this.dim, numClasses);
+  }
+
+  /** Logits [B, C]; the loss too when the batch has the target field. */
+  forward(input: HeadInput, batch: Batch): HeadOutput {
+    const pooled = this.pool(input); // [B, D]
+    if (pooled.rank !== 2 || pooled.shape[1] !== this.dim) {
+      throw new ShapeError(`classification: pooled vector must be [B, ${this.dim}] (dim), got ${fmt(pooled.shape)}`);
+    }
+    const logits = this.fc.forward(this.drop.forward(pooled)); // [B, C]
+    const target = batch[this.targets[0]!];
+    if (!target) return { logits };
+    return { logits, loss: crossEntropy(logits, target, { labelSmoothing: this.labelSmoothing }) };
+  }
+
+  /** The [B, D] vector the chosen pooling gives. */
+  private pool(input: HeadInput): Tensor {
+    if (this.pooling === 'pooled') {
+      if (!input.pooled) throw new Error("classification: pooling 'pooled' needs the model's pooled vector, but it gave none; use pooling 'first' or 'mean'");
+      return input.pooled;
+    }
+    const names = Object.keys(input.streams);
+    const name = this.stream ?? names[0];
+    const seq = name === undefined ? undefined : input.streams[name];
+    if (!seq) {
+      throw new Error(`classification: no stream '${name ?? ''}' to read (streams: ${names.join(', ') || 'none'})`);
+    }
+    const { states, mask } = seq; // [B, N, D], [B, N]
+    if (states.rank !== 3) throw new ShapeError(`classification: stream '${name}' states must be [B, N, D], got ${fmt(states.shape)}`);
+    if (this.pooling === 'first') return states.slice([0, 0], [states.shape[0]!, 1]).squeeze(1); // [B, D]
+    if (!mask) return states.mean(1); // [B, D]
+    const weights = mask.cast('float32').unsqueeze(-1); // [B, N, 1]
+    const counts = weights.sum(1).maximum(1); // [B, 1]: an all-padding row divides by 1, not 0
+    return states.mul(weights).sum(1).div(counts); // [B, D]
+  }
+}
+
+/** The `classification` head provider. */
+export const classificationHeadProvider: HeadProvider = {
+  name: 'classification',
+  description: "pool a stream ('first' | 'mean' | 'pooled') → Linear → class logits; cross-entropy on `label`",
+  create: (config: RawOptions) => new ClassificationHead(config),
+};
