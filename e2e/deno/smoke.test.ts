@@ -53,7 +53,6 @@ Deno.test('mlp-spirals trains on the CPU backend through createPipeline and the 
 });
 
 Deno.test('the CLI entry point runs under Deno directly, with no config: crossmodal list', async () => {
-  // `deno run` transpiles without type-checking, so it needs no experimentalDecorators flag.
   const main = new URL('../../packages/cli/src/main.ts', import.meta.url);
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ['run', '-A', main.pathname, 'list'],

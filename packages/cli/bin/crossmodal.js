@@ -4,8 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-// NOTE: tsx applies a tsconfig only to the files it includes, and the framework's parameter
-// decorators (tsyringe's @inject) need experimentalDecorators: so the workspace's base tsconfig,
-// which covers every package, not this package's own (src/ only).
+// NOTE: tsx applies a tsconfig only to the files it includes: the workspace's base tsconfig covers
+// every package (and a local plugin's files), this package's own covers src/ only.
 register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url)) });
 await import('../src/main.ts');

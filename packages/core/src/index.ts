@@ -1,7 +1,7 @@
 // @crossmodal/core: DI tokens and contracts, plugins and the runtime (registries, model
 // composition, backend selection), the training bus, metrics and the run-config schema.
 // Node-only adapters (config files, resolved-config writing) live in `@crossmodal/core/node`.
-// NOTE: first: tsyringe needs the Reflect metadata polyfill before any decorator runs.
+// NOTE: first: tsyringe refuses to load without the Reflect metadata polyfill (even with no decorators).
 import 'reflect-metadata';
 
 // Contracts, tokens and plugins.

@@ -2,7 +2,7 @@
 // whose size and dimension are free, for pipeline tests and throughput runs.
 import type { CreateContext, DatasetConfig, DatasetProvider } from '@crossmodal/core';
 import { Generator } from '@crossmodal/tensor';
-import { readOptions } from './options.ts';
+import { readOptions } from '@crossmodal/core';
 import { readLimit, SPLITS, splitSeed, TableDataset } from './table-dataset.ts';
 
 /** Options of the `blobs` dataset. */

@@ -2,7 +2,7 @@
 // linear model solves, small enough to train an MLP on the CPU oracle in seconds.
 import type { CreateContext, DatasetConfig, DatasetProvider } from '@crossmodal/core';
 import { Generator } from '@crossmodal/tensor';
-import { readOptions } from './options.ts';
+import { readOptions } from '@crossmodal/core';
 import { readLimit, SPLITS, splitSeed, TableDataset } from './table-dataset.ts';
 
 /** Options of the `spirals` dataset. */

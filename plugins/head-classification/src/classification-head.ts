@@ -3,7 +3,7 @@
 import type { Batch, Head, HeadInput, HeadOutput, HeadProvider } from '@crossmodal/core';
 import { Dropout, Linear, Module } from '@crossmodal/nn';
 import { crossEntropy, fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
-import { readOptions, type RawOptions } from './options.ts';
+import { readOptions, type RawOptions } from '@crossmodal/core';
 
 /** How the head turns a sequence into one vector. */
 export type Pooling = 'first' | 'mean' | 'pooled';

@@ -3,7 +3,7 @@
 import type { Batch, EncoderOutput, Encoder, EncoderProvider } from '@crossmodal/core';
 import { activationFn, Dropout, Linear, Module, type Activation } from '@crossmodal/nn';
 import { fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
-import { readOptions, type RawOptions } from './options.ts';
+import { readOptions, type RawOptions } from '@crossmodal/core';
 
 /** Options of the `mlp` encoder. */
 export interface MlpEncoderConfig {

@@ -1,10 +1,7 @@
 // Backend selection: probe every provider and take the fastest kind available (hardware GPU, then
 // native CPU, then GPU on a software adapter, then the oracle), or the one a config forces; say why.
-import 'reflect-metadata';
-import { inject, injectAll, injectable } from 'tsyringe';
 import type { Backend } from '@crossmodal/tensor';
 import type { BackendProbe, BackendProvider } from '../contracts/backend-provider.ts';
-import { BACKENDS, PLUGIN_ORIGINS } from '../di/tokens.ts';
 import { NamedRegistry } from '../registry/named-registry.ts';
 
 /** Probe kinds from most to least preferred; `auto` picks the first available, ties by registration order. */
@@ -50,9 +47,8 @@ const rank = (kind: BackendProbe['kind']): number => BACKEND_KIND_ORDER.indexOf(
 const summary = ({ provider, probe }: ProbedBackend): string => `${provider.name} (${probe.detail})`;
 
 /** Backends by name (BACKENDS), with `select`. */
-@injectable()
 export class BackendRegistry extends NamedRegistry<BackendProvider> {
-  constructor(@injectAll(BACKENDS, { isOptional: true }) providers: BackendProvider[], @inject(PLUGIN_ORIGINS) origins: ReadonlyMap<object, string>) {
+  constructor(providers: readonly BackendProvider[], origins: ReadonlyMap<object, string>) {
     super('backend', providers, origins);
   }
 

@@ -6,6 +6,10 @@ import { filter } from 'rxjs';
  * Everything a run tells its subscribers, in order:
  * run-start, (epoch-start, (batch-end, eval-end?, checkpoint-saved?)…, eval-end?, epoch-end, checkpoint-saved?)…,
  * train-end, checkpoint-saved?, run-end. A failed run emits error (fatal) and run-end 'failed'.
+ *
+ * NOTE: `epoch` means two things. On epoch-start, batch-end, epoch-end and eval-end it is the
+ * 0-based index of the epoch in progress; on checkpoint-saved, train-end and run-end it is the
+ * trainer's position, the number of epochs completed. `step` is always optimizer steps taken.
  */
 export type TrainEvent =
   | { readonly type: 'run-start'; readonly runId: string; readonly backend: string; readonly backendReason: string; readonly config: unknown; readonly outputDir?: string; readonly totalSteps?: number }

@@ -9,3 +9,4 @@ export type {
   CheckpointConfig, DataConfig, DataSplitConfig, EarlyStoppingConfig, LoggerSpec, OptimizerConfig,
   RunConfig, ScheduleConfig, TrainConfig,
 } from './run-config.ts';
+export { readOptions, type OptionReader, type RawOptions } from './options.ts';

@@ -1,26 +1,22 @@
 // Model presets by name, and the builder that turns a config (preset and/or parts) into a
 // ComposedModel through the encoder, fusion and head registries.
-import 'reflect-metadata';
-import { inject, injectAll, injectable } from 'tsyringe';
 import type { Encoder } from '../contracts/encoder.ts';
 import type { FusionModule } from '../contracts/fusion.ts';
 import type { ModelPreset } from '../contracts/model.ts';
 import type { CreateContext } from '../contracts/provider.ts';
-import { MODEL_PROVIDERS, PLUGIN_ORIGINS } from '../di/tokens.ts';
 import { NamedRegistry } from '../registry/named-registry.ts';
 import { EncoderRegistry, FusionRegistry, HeadRegistry } from '../registry/registries.ts';
 import { ComposedModel } from './composed-model.ts';
 import { mergeModelConfig, partOptions, type ModelConfigInput, type ResolvedModelConfig } from './model-config.ts';
 
 /** Model presets by name (MODEL_PROVIDERS), and `build`. */
-@injectable()
 export class ModelRegistry extends NamedRegistry<ModelPreset> {
   constructor(
-    @injectAll(MODEL_PROVIDERS, { isOptional: true }) presets: ModelPreset[],
-    @inject(PLUGIN_ORIGINS) origins: ReadonlyMap<object, string>,
-    @inject(EncoderRegistry) private readonly encoders: EncoderRegistry,
-    @inject(FusionRegistry) private readonly fusions: FusionRegistry,
-    @inject(HeadRegistry) private readonly heads: HeadRegistry,
+    presets: readonly ModelPreset[],
+    origins: ReadonlyMap<object, string>,
+    private readonly encoders: EncoderRegistry,
+    private readonly fusions: FusionRegistry,
+    private readonly heads: HeadRegistry,
   ) {
     super('model', presets, origins);
   }

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { BackendRegistry } from '../backends/backend-registry.ts';
-import { PLUGIN_ORIGINS, type Token } from '../di/tokens.ts';
+import { BACKENDS, DATASETS, ENCODERS, FUSIONS, HEADS, LOGGERS, METRICS, MODEL_PROVIDERS, PLUGIN_ORIGINS, type Token } from '../di/tokens.ts';
 import { ModelRegistry } from '../model/model-registry.ts';
 import { isPlugin, type Plugin } from '../plugin.ts';
 import { DuplicateNameError, type RegistryKind } from '../registry/errors.ts';
@@ -63,24 +63,19 @@ export class Runtime {
     /** The plugins registered, in order (core's built-ins first unless turned off). */
     readonly plugins: readonly Plugin[],
   ) {
-    // Singletons of this container: ModelRegistry injects the part registries by class.
-    container.registerSingleton(EncoderRegistry);
-    container.registerSingleton(FusionRegistry);
-    container.registerSingleton(HeadRegistry);
-    container.registerSingleton(DatasetRegistry);
-    container.registerSingleton(LoggerRegistry);
-    container.registerSingleton(MetricRegistry);
-    container.registerSingleton(BackendRegistry);
-    container.registerSingleton(ModelRegistry);
-    // Built here, once: a duplicate name fails at runtime creation, not at first use.
-    this.encoders = container.resolve(EncoderRegistry);
-    this.fusions = container.resolve(FusionRegistry);
-    this.heads = container.resolve(HeadRegistry);
-    this.datasets = container.resolve(DatasetRegistry);
-    this.loggers = container.resolve(LoggerRegistry);
-    this.metrics = container.resolve(MetricRegistry);
-    this.backends = container.resolve(BackendRegistry);
-    this.models = container.resolve(ModelRegistry);
+    // Registries are built here, once, from the container's registrations: a duplicate name fails
+    // at runtime creation, not at first use. Plain constructors wired by hand keep decorators (and
+    // the experimentalDecorators flag they need in every consumer's compiler) out of the framework.
+    const origins = container.resolve<ReadonlyMap<object, string>>(PLUGIN_ORIGINS);
+    const all = <T>(token: Token<T>): T[] => (container.isRegistered(token, true) ? container.resolveAll<T>(token) : []);
+    this.encoders = new EncoderRegistry(all(ENCODERS), origins);
+    this.fusions = new FusionRegistry(all(FUSIONS), origins);
+    this.heads = new HeadRegistry(all(HEADS), origins);
+    this.datasets = new DatasetRegistry(all(DATASETS), origins);
+    this.loggers = new LoggerRegistry(all(LOGGERS), origins);
+    this.metrics = new MetricRegistry(all(METRICS), origins);
+    this.backends = new BackendRegistry(all(BACKENDS), origins);
+    this.models = new ModelRegistry(all(MODEL_PROVIDERS), origins, this.encoders, this.fusions, this.heads);
   }
 
   /** Every registered provider as `{ kind, name, plugin, description }`, by kind then name. */

@@ -1,5 +1,5 @@
-// Reads a provider's plain-data config: every error names the provider, the field, the value and
-// what was expected, so a typo in a YAML file points at itself.
+// Reads a provider's plain-data config (part options in a run config): every error names the
+// provider, the field, the value and what was expected, so a typo in a YAML file points at itself.
 
 /** A config object as a provider receives it (the registry name may ride along under `name`). */
 export type RawOptions = { readonly [option: string]: unknown };
