@@ -1,0 +1,23 @@
+// The tensor engine's conformance suite on WebGPU: every op, forward and gradients, against the
+// CPU oracle, each case inside a validation error scope that must end empty.
+import { describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@crossmodal/tensor';
+import { compareBackends, conformanceCases, opsWithoutKernel } from '@crossmodal/tensor/testing';
+import { testBackend, withGpuDevice } from './testing/index.ts';
+
+const backend = await testBackend();
+const reference = createCpuBackend();
+
+describe.skipIf(typeof backend === 'string')(`WebGPU conformance${typeof backend === 'string' ? ` (skipped: ${backend})` : ''}`, () => {
+  it.each(conformanceCases.map((c) => [c.name, c] as const))('%s matches the CPU oracle', async (_, c) => {
+    if (typeof backend === 'string') return;
+    const msg = await withGpuDevice(backend, () =>
+      compareBackends(c.run, c.inputs, backend, reference, { atol: c.atol ?? 1e-5, rtol: c.rtol ?? 1e-4, seed: 5 }));
+    expect(msg).toBeNull();
+  });
+
+  it('lists the ops that still run as composites on WebGPU', () => {
+    if (typeof backend === 'string') return;
+    expect(opsWithoutKernel(backend)).toMatchSnapshot();
+  });
+});

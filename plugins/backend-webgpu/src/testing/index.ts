@@ -1,0 +1,2 @@
+// Test helpers for GPU specs (import only from *.spec.ts).
+export { testBackend, withGpuDevice } from './with-gpu.ts';
