@@ -37,11 +37,32 @@ apt_install_if_missing() {
 }
 
 # ==== apt packages: later issues add their `apt_install_if_missing …` lines here ==================
-# One line per need, with the reason, e.g.
-#   apt_install_if_missing libvulkan1 mesa-vulkan-drivers   # WebGPU on lavapipe for *.gpu.spec.ts
 # NOTE: python3-torch is only for regenerating golden fixtures by hand (`npm run golden`); CI never
 # needs it, so it is deliberately not installed here.
-step "apt: no packages required"
+
+# WebGPU on the CPU (plugins/backend-webgpu's *.gpu.spec.ts): Mesa's lavapipe Vulkan driver. Plain
+# bookworm's Mesa 22 gives Dawn no adapter; Mesa 25 from bookworm-backports does.
+BACKPORTS=/etc/apt/sources.list.d/bookworm-backports.sources
+if [[ -r /etc/os-release ]] && grep -q 'VERSION_CODENAME=bookworm' /etc/os-release; then
+  if [[ ! -f $BACKPORTS ]] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    ((EUID == 0)) || die "bookworm-backports is not in apt's sources and not running as root; rerun as root"
+    step "apt: adding bookworm-backports (for Mesa 25's lavapipe)"
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$BACKPORTS"
+    APT_UPDATED=0
+  fi
+  if ! dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -q 'bpo12'; then
+    ((EUID == 0)) || die "mesa-vulkan-drivers from bookworm-backports is missing and not running as root; rerun as root"
+    step "apt-get update"
+    apt-get update -qq >/dev/null
+    APT_UPDATED=1
+    step "apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1"
+    apt-get install -y -qq --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+  else
+    step "apt: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers) (lavapipe) already installed"
+  fi
+else
+  step "apt: not Debian bookworm; install a Vulkan driver (Mesa >= 25 lavapipe or a GPU's) for the WebGPU tests yourself"
+fi
 # ==== end of apt packages =========================================================================
 
 # --- node ---------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ export interface Backend<S extends object = object> {
   release(storage: S): void;
   /** Resolves when all submitted work has finished (a no-op for synchronous backends). */
   sync?(): Promise<void>;
+  /** Resolves, with the reason, if the device behind this backend is lost (GPU backends). */
+  readonly lost?: Promise<string>;
 }
 
 /** A kernel's function: inputs and attrs typed by the op it implements. */

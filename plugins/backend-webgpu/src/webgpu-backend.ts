@@ -29,6 +29,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   #uniformsInFlight: GPUBuffer[] = [];
   #errors: string[] = [];
   #lost: string | null = null;
+  /** Resolves with the reason if the device is lost (the training pipeline reports it on the bus). */
+  readonly lost: Promise<string>;
 
   constructor(readonly acquired: AcquiredDevice, kernels: readonly AnyKernel[]) {
     this.device = acquired.device;
@@ -38,8 +40,10 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.#uniforms = new BufferPool(this.device, U.UNIFORM | U.COPY_DST, 'meta');
     // No silent failures: a validation or out-of-memory error surfaces at the next read or sync.
     this.device.onuncapturederror = (e) => this.#errors.push(`${e.error.constructor.name}: ${e.error.message}`);
-    void this.device.lost.then((info) => {
+    this.lost = this.device.lost.then((info) => {
       this.#lost = `${info.reason}: ${info.message}`;
+      // Our own destroy() is not a loss worth reporting: that promise never settles.
+      return info.reason === 'destroyed' ? new Promise<string>(() => {}) : this.#lost;
     });
   }
 

@@ -151,6 +151,11 @@ class RunPipeline implements Pipeline {
     const configHash = hashConfig({ ...config, name: undefined, output: undefined, loggers: undefined });
     const parts = (this.#parts = buildRun(runtime, config, { loaders, bus, store: files.checkpoints, context, configHash }));
     if (this.options.resume !== undefined) await this.#resume(this.options.resume, files.checkpoints, selection.backend, configHash);
+    // A lost device is an event on the bus and a stop, not a crash; the next op fails clearly anyway.
+    void selection.backend.lost?.then((reason) => {
+      bus.emit({ type: 'error', message: `backend ${selection.name}: device lost (${reason})`, fatal: true });
+      this.stop(`device lost: ${reason}`);
+    });
     if (this.#stopReason !== undefined || this.options.signal?.aborted) this.stop(this.#stopReason ?? 'aborted before the run started');
     const outcome = await parts.trainer.run();
     const metrics = parts.aggregator.summary();
