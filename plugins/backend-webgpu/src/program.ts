@@ -43,7 +43,7 @@ export type MetaWord = number | { readonly f32: number };
 export const f32 = (v: number): MetaWord => ({ f32: v });
 
 /** Packs meta words into a Uint32Array padded to the program's declared block (whole vec4s). */
-export function packMeta(words: readonly MetaWord[], declared = words.length): Uint32Array {
+export function packMeta(words: readonly MetaWord[], declared = words.length): Uint32Array<ArrayBuffer> {
   if (words.length > declared) throw new RangeError(`packMeta: ${words.length} words do not fit the declared ${declared}`);
   const out = new Uint32Array(Math.max(4, Math.ceil(declared / 4) * 4));
   const f = new Float32Array(1);

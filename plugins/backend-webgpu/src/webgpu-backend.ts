@@ -39,7 +39,10 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.#storage = new BufferPool(this.device, U.STORAGE | U.COPY_SRC | U.COPY_DST, 'storage');
     this.#uniforms = new BufferPool(this.device, U.UNIFORM | U.COPY_DST, 'meta');
     // No silent failures: a validation or out-of-memory error surfaces at the next read or sync.
-    this.device.onuncapturederror = (e) => this.#errors.push(`${e.error.constructor.name}: ${e.error.message}`);
+    this.device.addEventListener('uncapturederror', (e: Event) => {
+      const error = (e as Event & { error?: GPUError }).error;
+      this.#errors.push(`${error?.constructor.name ?? 'GPUError'}: ${error?.message ?? 'unknown error'}`);
+    });
     this.lost = this.device.lost.then((info) => {
       this.#lost = `${info.reason}: ${info.message}`;
       // Our own destroy() is not a loss worth reporting: that promise never settles.
@@ -58,7 +61,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     // NOTE: queue.writeBuffer runs at the queue's current point, before commands still in the
     // open encoder; a pooled buffer may still be read there, so submit those first.
     this.flush();
-    if (data.byteLength) this.device.queue.writeBuffer(s.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    // NOTE: typed arrays here never view a SharedArrayBuffer; Deno's WebGPU types insist on ArrayBuffer.
+    if (data.byteLength) this.device.queue.writeBuffer(s.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     return s;
   }
 

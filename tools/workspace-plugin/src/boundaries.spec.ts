@@ -135,7 +135,7 @@ describe('checkBoundaries on a fixture that breaks every rule', () => {
   it('explains the test-only subpath, the escape, the extension and the unknown name', () => {
     const messageOf = (rule: string) => report.violations.find((v) => v.rule === rule)?.message;
     expect(messageOf('testing-subpath')).toBe(
-      "@crossmodal/tensor/testing is test-only: import it from a *.spec.ts file or from a package's src/testing/ folder",
+      "@crossmodal/tensor/testing is test-only: import it from a *.spec.ts (or Deno *.test.ts) file or from a package's src/testing/ folder",
     );
     expect(messageOf('relative-escape')).toBe(
       'resolves outside project nn (packages/nn); import the other package by its name instead',

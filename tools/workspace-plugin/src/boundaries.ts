@@ -53,8 +53,8 @@ export interface BoundaryReport {
 const SCOPE = '@crossmodal/';
 /** Extensions a relative specifier may end with: what Deno, Node ESM and `rewriteRelativeImportExtensions` accept. */
 const RELATIVE_EXTENSION = /\.(ts|js|json)$/;
-/** Files allowed to import a `/testing` subpath: specs of every kind (`.prop.spec.ts`, `.gpu.spec.ts`…). */
-const SPEC_FILE = /\.spec\.(ts|mts|tsx)$/;
+/** Files allowed to import a `/testing` subpath: specs of every kind (`.prop.spec.ts`, `.gpu.spec.ts`…) and Deno's `*.test.ts`. */
+const SPEC_FILE = /\.(spec|test)\.(ts|mts|tsx)$/;
 
 /** The constraint file shipped next to this plugin: `tools/workspace-plugin/boundaries.json`. */
 export const DEFAULT_CONSTRAINTS_FILE = fileURLToPath(new URL('../boundaries.json', import.meta.url));
@@ -143,7 +143,7 @@ function checkScoped(ctx: ImportContext, specifier: string): [BoundaryRule, stri
     if (!SPEC_FILE.test(ctx.file) && !inProject.startsWith('src/testing/')) {
       found.push([
         'testing-subpath',
-        `${packageName}/testing is test-only: import it from a *.spec.ts file or from a package's src/testing/ folder`,
+        `${packageName}/testing is test-only: import it from a *.spec.ts (or Deno *.test.ts) file or from a package's src/testing/ folder`,
       ]);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createCpuBackend, LayerNorm, layerNorm, layerNormWithStats, manualSeed, memory, randn, tensor, tidy, zeros,
+  createCpuBackend, LayerNorm, layerNorm, runOpMulti, layerNormWithStats, manualSeed, memory, randn, tensor, tidy, zeros,
   type Backend, type Tensor,
 } from '../index.ts';
 import { checkGrads, cpuWithoutKernels, expectAllClose, gradsOf } from '../testing/index.ts';
@@ -107,5 +107,12 @@ describe('layerNorm', () => {
     expect(() => layerNorm(zeros([2, 4]), undefined, zeros([4, 1]))).toThrow('LayerNorm: bias [4, 1] must be [4]');
     expect(() => layerNorm(zeros([]))).toThrow(/LayerNorm: x must have at least one axis/);
     expect(() => layerNorm(zeros([2]), undefined, undefined, -1)).toThrow('layerNorm: eps must be >= 0, got -1');
+  });
+});
+
+describe('layer norm of empty rows', () => {
+  it('gives rows of width 0 an empty output and a mean and rstd of 0', () => {
+    const r = runOpMulti(LayerNorm, { x: zeros([3, 0]) }, { eps: 1e-5 });
+    expect([r.out!.shape, r.mean!.toArray(), r.rstd!.toArray()]).toEqual([[3, 0], [0, 0, 0], [0, 0, 0]]);
   });
 });

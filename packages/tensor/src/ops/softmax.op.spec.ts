@@ -142,3 +142,13 @@ describe('logSoftmax', () => {
     expectAllClose(logSoftmax(tensor(data, undefined, { backend: bare })), logSoftmax(tensor(data)), { atol: 1e-6 });
   });
 });
+
+describe('softmax of a scalar', () => {
+  it('is one row of one element: softmax 1, log-softmax 0, gradient 0', () => {
+    const x = tensor([0.3], [], { requiresGrad: true });
+    expect(softmax(x).item()).toBe(1);
+    expect(logSoftmax(x, 0).item()).toBe(0);
+    softmax(x).backward();
+    expect(x.grad!.item()).toBe(0);
+  });
+});

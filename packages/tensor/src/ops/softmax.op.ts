@@ -4,6 +4,7 @@ import { assertDtype } from '../dtype.ts';
 import { defineOp, type TensorMeta } from '../op.ts';
 import { normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import { reshape } from './reshape.op.ts';
 import { runOp } from '../engine.ts';
 import { div, equal, mul, sub } from './binary.op.ts';
 import { exp, log } from './unary.op.ts';
@@ -95,7 +96,9 @@ export const LogSoftmax = defineOp<X, LogSoftmaxAttrs>({
  * softmax(tensor([[1, 2, 3]]));                   // [[0.0900, 0.2447, 0.6652]]
  * softmax(tensor([0, -Infinity]));                // [1, 0]
  */
-export const softmax = (x: Tensor, axis = -1): Tensor => runOp(Softmax, { x }, { axis: normalizeAxis('softmax', axis, x.rank) });
+export const softmax = (x: Tensor, axis = -1): Tensor =>
+  // A scalar is one row of one element (PyTorch accepts dim 0 or −1 on a 0-d tensor).
+  x.rank === 0 ? reshape(softmax(reshape(x, [1]), 0), []) : runOp(Softmax, { x }, { axis: normalizeAxis('softmax', axis, x.rank) });
 
 /**
  * log(softmax(x)) along `axis`, computed as x − max − log Σ exp(x − max) (never through log of a
@@ -105,4 +108,4 @@ export const softmax = (x: Tensor, axis = -1): Tensor => runOp(Softmax, { x }, {
  * `softmax` giving zeros there.
  */
 export const logSoftmax = (x: Tensor, axis = -1): Tensor =>
-  runOp(LogSoftmax, { x }, { axis: normalizeAxis('logSoftmax', axis, x.rank) });
+  x.rank === 0 ? reshape(logSoftmax(reshape(x, [1]), 0), []) : runOp(LogSoftmax, { x }, { axis: normalizeAxis('logSoftmax', axis, x.rank) });

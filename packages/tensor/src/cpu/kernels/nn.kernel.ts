@@ -48,7 +48,8 @@ const rowwise = (op: typeof Softmax, f: (row: Float64Array) => void) =>
 
 const layerNormKernel = defineKernel(LayerNorm, CPU, (_: CpuBackend, { x, weight, bias }, { eps }) => {
   const d = x.shape.at(-1)!;
-  const rows = d === 0 ? 0 : x.size / d;
+  // Rows are the leading axes; an empty row (D = 0) gets mean 0 and rstd 0, as the GPU kernels give.
+  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const src = x.storage.data;
   const w = weight?.storage.data;
   const b = bias?.storage.data;
@@ -57,6 +58,7 @@ const layerNormKernel = defineKernel(LayerNorm, CPU, (_: CpuBackend, { x, weight
   const rstd = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     const base = r * d;
+    if (d === 0) continue;
     let mu = 0;
     for (let j = 0; j < d; j++) mu += src[base + j]!;
     mu /= d;
