@@ -1,6 +1,7 @@
 // The built-in plugins as one array: what the CLI loads when a run config names no plugins.
 // A preset is the one kind of plugin package allowed to import others (scope:preset in boundaries.json).
 import type { Plugin } from '@crossmodal/core';
+import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
 import { consoleLoggerPlugin } from '@crossmodal/logger-console';
@@ -8,8 +9,8 @@ import { jsonlLoggerPlugin } from '@crossmodal/logger-jsonl';
 import { mlpModelPlugin } from '@crossmodal/model-mlp';
 
 /**
- * Every built-in plugin, in registration order: datasets, encoders and presets, heads, loggers.
- * (Core's own CPU backend and metrics are registered by `createRuntime` itself.)
+ * Every built-in plugin, in registration order: datasets, encoders and presets, heads, loggers,
+ * backends. (Core's own CPU backend and metrics are registered by `createRuntime` itself.)
  * @example
  * const runtime = createRuntime(defaultPlugins);
  * runtime.list().map((row) => `${row.kind} ${row.name}`);
@@ -20,4 +21,5 @@ export const defaultPlugins: readonly Plugin[] = [
   classificationHeadPlugin,
   consoleLoggerPlugin,
   jsonlLoggerPlugin,
+  webgpuBackendPlugin,
 ];

@@ -1,0 +1,58 @@
+// WebGPU kernels of fused attention: the forward (one invocation per query row, online softmax)
+// and the backward in two passes (per query row: stats, dq, dmask; per key row: dk, dv), both
+// recomputing P from q, k and the mask instead of storing it.
+import { Attention, AttentionGrad, attentionDims, defineKernel } from '@crossmodal/tensor';
+import { dispatch1d } from '../program.ts';
+import { attentionMeta } from '../programs/attention-meta.ts';
+import { attentionChunk, attentionProgram, type AttentionFlags } from '../programs/attention.program.ts';
+import { attentionGradRowsProgram } from '../programs/attention-grad-rows.program.ts';
+import { attentionGradKeysInputs, attentionGradKeysProgram } from '../programs/attention-grad-keys.program.ts';
+import { WEBGPU, type GpuStorage, type WebGpuBackend } from '../webgpu-backend.ts';
+
+const maskKind = (mask: { dtype: string } | undefined): AttentionFlags['mask'] => (!mask ? 'none' : mask.dtype === 'int32' ? 'i32' : 'f32');
+const count = (batch: readonly number[]): number => batch.reduce((x, y) => x * y, 1);
+
+const attentionKernel = defineKernel(Attention, WEBGPU, (b: WebGpuBackend, { q, k, v, mask }, attrs, outs) => {
+  const d = attentionDims('Attention', { q, k, v, mask });
+  const out = b.alloc(outs.out!.size * 4);
+  const probs = attrs.returnProbs ? b.alloc(outs.probs!.size * 4) : undefined;
+  const rows = count(d.batch) * d.tq;
+  if (rows > 0) {
+    const flags = { mask: maskKind(mask), dropout: attrs.dropoutP > 0, chunk: attentionChunk(d.dv) };
+    const ins = [q.storage, k.storage, v.storage, ...(mask ? [mask.storage] : [])];
+    const meta = attentionMeta(d, attrs, { q: q.shape, k: k.shape, v: v.shape, mask: mask?.shape });
+    b.run(attentionProgram(flags, probs !== undefined), ins, probs ? [out, probs] : [out], meta, dispatch1d(rows));
+  }
+  const r: { out: GpuStorage; probs?: GpuStorage } = { out };
+  if (probs) r.probs = probs;
+  return r;
+});
+
+const attentionGradKernel = defineKernel(AttentionGrad, WEBGPU, (b: WebGpuBackend, { q, k, v, dOut, mask }, a, outs) => {
+  const d = attentionDims('AttentionGrad', { q, k, v, mask });
+  const r: { dq?: GpuStorage; dk?: GpuStorage; dv?: GpuStorage; dmask?: GpuStorage } = {};
+  for (const name of ['dq', 'dk', 'dv', 'dmask'] as const) if (outs[name]) r[name] = b.alloc(outs[name].size * 4);
+  const [rows, keyRows] = [count(d.batch) * d.tq, count(d.batch) * d.tk];
+  const meta = attentionMeta(d, a, { q: q.shape, k: k.shape, v: v.shape, mask: mask?.shape });
+  const base = { mask: maskKind(mask), dropout: a.dropoutP > 0 };
+  const named: Record<string, GpuStorage> = { q: q.storage, k: k.storage, v: v.storage, dO: dOut.storage, ...(mask ? { mask: mask.storage } : {}) };
+  // Pass 1 writes each row's softmax max, Σ and D = Σ dP·P, which pass 2 reads per query row.
+  const stats = b.alloc(rows * 3 * 4);
+  if (rows > 0) {
+    const program = attentionGradRowsProgram({ ...base, chunk: attentionChunk(d.dh) }, { dq: a.dq, dmask: a.dmask });
+    const ins = ['q', 'k', 'v', 'dO', ...(mask ? ['mask'] : [])].map((n) => named[n]!);
+    b.run(program, ins, [stats, ...(r.dq ? [r.dq] : []), ...(r.dmask ? [r.dmask] : [])], meta, dispatch1d(rows));
+  }
+  if ((a.dk || a.dv) && keyRows > 0) {
+    const want = { dk: a.dk, dv: a.dv, chunkK: attentionChunk(d.dh), chunkV: attentionChunk(d.dv) };
+    const ins = attentionGradKeysInputs(base.mask, a.dk).map((n) => (n === 'stats' ? stats : named[n]!));
+    const keyMeta = [keyRows, ...meta.slice(1)];
+    b.run(attentionGradKeysProgram(base, want), ins, [...(r.dk ? [r.dk] : []), ...(r.dv ? [r.dv] : [])], keyMeta, dispatch1d(keyRows));
+  }
+  // Queue order keeps the recorded passes reading it before any later reuse of the buffer.
+  b.release(stats);
+  return r;
+});
+
+/** Attention and AttentionGrad on WebGPU. */
+export const attentionKernels = [attentionKernel, attentionGradKernel] as const;

@@ -1,0 +1,100 @@
+// Reductions on WebGPU against the CPU oracle: any axes with keepDim, rank 0 and rank 6, empty
+// axes and outputs, int32, NaN, ties, long rows (the split two-pass path) and more outputs than
+// one dispatch axis holds.
+import { describe, expect, it } from 'vitest';
+import { argmax, argmin, max, min, sum, type Tensor } from '@crossmodal/tensor';
+import { reduceMeta, reduceProgram } from '../programs/reduce.program.ts';
+import { testBackend, withGpuDevice } from '../testing/index.ts';
+import { compareForward, hostInputs, onBoth } from '../testing/nn-parity.ts';
+
+const backend = await testBackend();
+const gpu = typeof backend === 'string' ? undefined : backend;
+const f = (...shape: number[]) => ({ shape });
+const all = (x: Tensor, axes: number[], keepDim: boolean) => ({
+  sum: sum(x, axes, keepDim),
+  max: max(x, axes, keepDim),
+  min: min(x, axes, keepDim),
+});
+
+describe.skipIf(!gpu)('reduction kernels on WebGPU', () => {
+  it.each([
+    [[3, 5, 7], [0, 2], true],
+    [[3, 5, 7], [1], false],
+    [[3, 5, 7], [0, 1, 2], false],
+    [[2, 3, 1, 4, 5, 3], [1, 3, 4], false], // rank 6, kept and reduced axes interleaved
+    [[2, 3, 1, 4, 5, 3], [0, 5], true],
+    [[4, 1, 6], [1], false], // reducing a size-1 axis only
+    [[4, 6], [], false], // nothing reduced: a copy
+  ])('sum, max and min of %j over %j (keepDim %s) match the oracle', async (shape, axes, keepDim) => {
+    expect(await compareForward(gpu!, (x: Tensor) => all(x, axes, keepDim), hostInputs([f(...shape)]))).toBeNull();
+  });
+
+  it.each([
+    [[5, 7], 1],
+    [[5, 7], 0],
+    [[2, 3, 4, 1, 2, 5], 2],
+    [[9], 0],
+  ])('argmax and argmin of %j along %i match the oracle', async (shape, axis) => {
+    const fn = (x: Tensor) => ({ hi: argmax(x, axis), lo: argmin(x, axis, true) });
+    expect(await compareForward(gpu!, fn, hostInputs([f(...shape)]))).toBeNull();
+  });
+
+  it('reduces int32 tensors (sum, max, min, argmax) exactly', async () => {
+    const fn = (x: Tensor) => ({ ...all(x, [1], false), arg: argmax(x, 0), total: sum(x) });
+    const inputs = hostInputs([{ shape: [6, 9], kind: 'int', low: -50, high: 50 }]);
+    expect(await compareForward(gpu!, fn, inputs, { atol: 0, rtol: 0 })).toBeNull();
+  });
+
+  it('propagates NaN through max and min, and takes the first extreme or NaN in arg reductions', async () => {
+    const nan = Number.NaN;
+    const data = Float32Array.from([1, 3, 3, 0, 2, nan, 5, nan, 7, 7, 7, 7]);
+    const fn = (x: Tensor) => ({ max: max(x, 1), min: min(x, 1), hi: argmax(x, 1), lo: argmin(x, 1) });
+    const r = await onBoth(gpu!, fn, [{ data, shape: [3, 4] }]);
+    expect(Array.from(r.gpu['max']!.data)).toEqual([3, nan, 7]);
+    expect(Array.from(r.gpu['min']!.data)).toEqual([0, nan, 7]);
+    expect(Array.from(r.gpu['hi']!.data)).toEqual([1, 1, 0]);
+    expect(Array.from(r.gpu['lo']!.data)).toEqual([3, 1, 0]);
+    expect(await compareForward(gpu!, fn, [{ data, shape: [3, 4] }])).toBeNull();
+  });
+
+  it('handles rank 0, empty reduced axes and empty outputs', async () => {
+    expect(await compareForward(gpu!, (x: Tensor) => ({ s: sum(x), m: max(x) }), hostInputs([f()]))).toBeNull();
+    const empty = [{ data: new Float32Array(0), shape: [3, 0, 2] }];
+    const r = await onBoth(gpu!, (x: Tensor) => ({ zeros: sum(x, 1), none: max(x, [0, 2]) }), empty);
+    expect(Array.from(r.gpu['zeros']!.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(r.gpu['none']!.shape).toEqual([0]);
+  });
+
+  it('keeps long rows within 1e-5 of the double-precision sum (split and unsplit paths)', async () => {
+    // Positive values: f32 left-to-right summation would drift by ~1e-4 relative over 2^20 terms.
+    const long = hostInputs([{ shape: [3, 1 << 20], low: 0, high: 1 }]);
+    const fn = (x: Tensor) => ({ rows: sum(x, 1), total: sum(x), strided: sum(x, 0) });
+    expect(await compareForward(gpu!, fn, long, { atol: 0, rtol: 1e-5 })).toBeNull();
+    const many = hostInputs([{ shape: [5000, 3001], low: 0, high: 1 }]);
+    expect(await compareForward(gpu!, (x: Tensor) => sum(x, 1), many, { atol: 0, rtol: 1e-5 })).toBeNull();
+    expect(await compareForward(gpu!, (x: Tensor) => ({ max: max(x), min: min(x, 0) }), many)).toBeNull();
+  });
+
+  it('keeps Kahan compensation through the shader compiler on one serial row of 2^22', async () => {
+    // Naive f32 summation of these values is off by 5.6e-4 relative; compensated, by ~1e-8.
+    const n = 1 << 22;
+    const host = Float32Array.from({ length: n }, (_, i) => 0.1 + (i % 7) * 0.013);
+    const exact = host.reduce((a, v) => a + v, 0);
+    const got = await withGpuDevice(gpu!, async () => {
+      const x = gpu!.upload(host);
+      const out = gpu!.alloc(4);
+      const plan = { keptShape: [1], keptStrides: [0], redShape: [n], redStrides: [1] };
+      gpu!.run(reduceProgram('sum', 'f32'), [x], [out], reduceMeta(plan, 1, n, 1), [1, 1, 1]);
+      const r = await gpu!.read(out, 'float32', 1);
+      gpu!.release(x);
+      gpu!.release(out);
+      return r[0]!;
+    });
+    expect(Math.abs(got - exact) / exact).toBeLessThan(1e-6);
+  });
+
+  it('runs more outputs than one dispatch axis holds (65535 workgroups)', async () => {
+    const inputs = hostInputs([f(65535 * 64 + 9, 2)]);
+    expect(await compareForward(gpu!, (x: Tensor) => ({ s: sum(x, 1), a: argmin(x, 1) }), inputs)).toBeNull();
+  });
+});
