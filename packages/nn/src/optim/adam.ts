@@ -1,6 +1,6 @@
 // Adam (https://arxiv.org/abs/1412.6980) and AdamW (https://arxiv.org/abs/1711.05101), step for
-// step as torch.optim.Adam/AdamW. The update math is one pure function, so a fused op can replace it.
-import { zerosLike, type Tensor } from '@crossmodal/tensor';
+// step as torch.optim.Adam/AdamW. The update is the engine's fused AdamStep op (one kernel per parameter).
+import { adamStep, zerosLike, type Tensor } from '@crossmodal/tensor';
 import { Optimizer, stripUndefined, type BaseHyper, type ParamState, type ParamsInput } from './optimizer.ts';
 
 /** Adam's hyperparameters (torch's, camelCased). */
@@ -27,23 +27,13 @@ export interface AdamTensors {
  * decoupled (AdamW): p ← p·(1 − lr·wd); else (Adam): g ← g + wd·p.
  * m ← m + (g − m)·(1 − β1); v ← β2·v + (1 − β2)·g²; v̂ ← max(v̂, v) with amsgrad;
  * p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps).
- * Pure: returns new tensors, the inputs are untouched.
+ * Pure: returns new tensors, the inputs are untouched. Runs the engine's fused `AdamStep` op, whose
+ * composite (on backends without a kernel) is exactly these ops in this order.
  */
 export function adamUpdate(s: AdamTensors & { grad: Tensor }, h: AdamHyper & { step: number; decoupled: boolean }): AdamTensors {
   const [beta1, beta2] = h.betas;
-  let { param, grad } = s;
-  if (h.weightDecay !== 0) {
-    if (h.decoupled) param = param.mul(1 - h.lr * h.weightDecay);
-    else grad = grad.add(param.mul(h.weightDecay));
-  }
-  const expAvg = s.expAvg.add(grad.sub(s.expAvg).mul(1 - beta1)); // torch's lerp
-  const expAvgSq = s.expAvgSq.mul(beta2).add(grad.mul(grad).mul(1 - beta2));
-  const stepSize = h.lr / (1 - beta1 ** h.step);
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** h.step);
-  const maxExpAvgSq = h.amsgrad ? (s.maxExpAvgSq ? s.maxExpAvgSq.maximum(expAvgSq) : expAvgSq) : undefined;
-  const denom = (maxExpAvgSq ?? expAvgSq).sqrt().div(bc2Sqrt).add(h.eps);
-  const next = param.sub(expAvg.div(denom).mul(stepSize));
-  return { param: next, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
+  const { lr, eps, weightDecay, amsgrad, step, decoupled } = h;
+  return adamStep(s, { lr, beta1, beta2, eps, weightDecay, step, decoupled, amsgrad });
 }
 
 const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };

@@ -17,3 +17,4 @@ export * from './layer-norm.op.ts';
 export * from './dropout.op.ts';
 export * from './attention.op.ts';
 export * from './losses.ts';
+export * from './adam.op.ts';

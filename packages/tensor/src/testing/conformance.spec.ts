@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend, type Backend } from '../index.ts';
 import { allOps, compareBackends, conformanceCases, cpuWithoutKernels, opsWithoutKernel } from './index.ts';
 
-const FUSED = ['Softmax', 'LogSoftmax', 'SoftmaxGrad', 'LayerNorm', 'LayerNormGrad', 'Attention', 'AttentionGrad', 'Gelu', 'GeluGrad'];
+const FUSED = ['Softmax', 'LogSoftmax', 'SoftmaxGrad', 'LayerNorm', 'LayerNormGrad', 'Attention', 'AttentionGrad', 'Gelu', 'GeluGrad', 'AdamStep'];
 const reference = createCpuBackend();
 const full = createCpuBackend();
 const compositeOnly = cpuWithoutKernels(...FUSED);

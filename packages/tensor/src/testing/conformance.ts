@@ -22,6 +22,11 @@ export interface ConformanceCase {
 const f = (...shape: number[]): InputSpec => ({ shape });
 const pos = (...shape: number[]): InputSpec => ({ shape, low: 0.5, high: 2 });
 const int = (high: number, ...shape: number[]): InputSpec => ({ shape, kind: 'int', low: 0, high });
+/** Inputs of the non-differentiable AdamStep: no gradient check; second moments non-negative. */
+const nog = (...shape: number[]): InputSpec => ({ shape, grad: false });
+const nogPos = (...shape: number[]): InputSpec => ({ shape, low: 0, high: 2, grad: false });
+const ADAM = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 3 } as const;
+const adamOut = (r: ops.AdamStepResult): ParityResult => ({ out: r.param, expAvg: r.expAvg, expAvgSq: r.expAvgSq, maxExpAvgSq: r.maxExpAvgSq });
 const c = (name: string, opNames: string[], inputs: InputSpec[], run: ConformanceCase['run'], tol: { atol?: number; rtol?: number } = {}): ConformanceCase => ({
   name, ops: opNames, inputs, run, ...tol,
 });
@@ -74,6 +79,10 @@ export const conformanceCases: readonly ConformanceCase[] = [
     ops.scaledDotProductAttention(q!, k!, v!, { mask: m!, causal: true, dropoutP: 0.2, seed: 99 }), { atol: 1e-4, rtol: 1e-4 }),
   c('crossEntropy smoothing ignore', ['LogSoftmax', 'Equal'], [f(6, 5), int(5, 6)], (x, t) =>
     ops.crossEntropy(x!, ops.where(ops.equal(t!, 2), -100, t!), { labelSmoothing: 0.1, ignoreIndex: -100 })),
+  c('adamW step', ['AdamStep'], [nog(5, 7), nog(5, 7), nog(5, 7), nogPos(5, 7)], (p, g, m, v) =>
+    adamOut(ops.adamStep({ param: p!, grad: g!, expAvg: m!, expAvgSq: v! }, { ...ADAM, weightDecay: 0.1, decoupled: true, amsgrad: false }))),
+  c('adam L2 amsgrad step', ['AdamStep'], [nog(3, 11), nog(3, 11), nog(3, 11), nogPos(3, 11), nogPos(3, 11)], (p, g, m, v, vmax) =>
+    adamOut(ops.adamStep({ param: p!, grad: g!, expAvg: m!, expAvgSq: v!, maxExpAvgSq: vmax! }, { ...ADAM, weightDecay: 0.05, decoupled: false, amsgrad: true, maximize: true }))),
   c('binaryCrossEntropyWithLogits', ['Sigmoid'], [f(4, 7), { shape: [4, 7], low: 0, high: 1, grad: false }], (x, y) => ops.binaryCrossEntropyWithLogits(x!.mul(3), y!)),
 ];
 

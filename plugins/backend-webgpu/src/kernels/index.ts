@@ -10,6 +10,7 @@ import { layerNormKernels } from './layer-norm.kernel.ts';
 import { dropoutKernels } from './dropout.kernel.ts';
 import { geluGradKernels } from './gelu-grad.kernel.ts';
 import { attentionKernels } from './attention.kernel.ts';
+import { adamKernels } from './adam.kernel.ts';
 
 /** The WebGPU backend's kernels. */
 export const webgpuKernels: readonly AnyKernel[] = [
@@ -23,4 +24,5 @@ export const webgpuKernels: readonly AnyKernel[] = [
   ...dropoutKernels,
   ...geluGradKernels,
   ...attentionKernels,
+  ...adamKernels,
 ];

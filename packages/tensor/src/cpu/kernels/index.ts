@@ -6,6 +6,7 @@ import { layoutKernels } from './layout.kernel.ts';
 import { matmulKernel } from './matmul.kernel.ts';
 import { shapeKernels } from './shape.kernel.ts';
 import { nnKernels } from './nn.kernel.ts';
+import { adamKernels } from './adam.kernel.ts';
 
 /** Every kernel of the CPU oracle. */
 export const cpuKernels: readonly AnyKernel[] = [
@@ -15,4 +16,5 @@ export const cpuKernels: readonly AnyKernel[] = [
   matmulKernel,
   ...shapeKernels,
   ...nnKernels,
+  ...adamKernels,
 ];
