@@ -65,7 +65,7 @@ export async function loadSafetensors(path: string, options: DecodeSafetensorsOp
 }
 
 /** Makes the rename itself durable (POSIX); best effort, as some platforms cannot open a directory. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncDirectory } from '@crossmodal/nn/node';
 import type { Backend } from '@crossmodal/tensor';
 import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type CheckpointData, type CheckpointKind, type CheckpointStore } from './checkpoint.ts';
 
@@ -16,19 +17,6 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // NOTE: Windows cannot open directories; the files themselves were fsynced.
   }
 }
 
