@@ -1,15 +1,17 @@
-// WebGPU kernels of fused attention: the forward (one invocation per query row, online softmax)
-// and the backward in two passes (per query row: stats, dq, dmask; per key row: dk, dv), both
-// recomputing P from q, k and the mask instead of storing it.
+// WebGPU kernels of fused attention: the forward (online softmax; 4 query rows per invocation when
+// Dh and Dv allow vec4, else one) and the backward in two passes (per query row: stats, dq, dmask;
+// per key row: dk, dv), both recomputing P from q, k and the mask instead of storing it.
 import { Attention, AttentionGrad, attentionDims, defineKernel } from '@crossmodal/tensor';
 import { dispatch1d } from '../program.ts';
 import { attentionMeta } from '../programs/attention-meta.ts';
-import { attentionChunk, attentionProgram, type AttentionFlags } from '../programs/attention.program.ts';
+import { attentionBlockProgram, attentionChunk, attentionProgram, type AttentionFlags } from '../programs/attention.program.ts';
 import { attentionGradRowsProgram } from '../programs/attention-grad-rows.program.ts';
 import { attentionGradKeysInputs, attentionGradKeysProgram } from '../programs/attention-grad-keys.program.ts';
 import { WEBGPU, type GpuStorage, type WebGpuBackend } from '../webgpu-backend.ts';
 
 const maskKind = (mask: { dtype: string } | undefined): AttentionFlags['mask'] => (!mask ? 'none' : mask.dtype === 'int32' ? 'i32' : 'f32');
+/** Query rows per invocation of the register-blocked forward. */
+const BLOCK_ROWS = 4;
 const count = (batch: readonly number[]): number => batch.reduce((x, y) => x * y, 1);
 
 const attentionKernel = defineKernel(Attention, WEBGPU, (b: WebGpuBackend, { q, k, v, mask }, attrs, outs) => {
@@ -21,7 +23,13 @@ const attentionKernel = defineKernel(Attention, WEBGPU, (b: WebGpuBackend, { q, 
     const flags = { mask: maskKind(mask), dropout: attrs.dropoutP > 0, chunk: attentionChunk(d.dv) };
     const ins = [q.storage, k.storage, v.storage, ...(mask ? [mask.storage] : [])];
     const meta = attentionMeta(d, attrs, { q: q.shape, k: k.shape, v: v.shape, mask: mask?.shape });
-    b.run(attentionProgram(flags, probs !== undefined), ins, probs ? [out, probs] : [out], meta, dispatch1d(rows));
+    // vec4 q, k, v and several query rows per invocation where the widths allow (Dh ≤ 128 in registers).
+    const block = d.dh % 4 === 0 && d.dv % 4 === 0 && d.dh >= 4 && d.dh <= 128 && d.dv >= 4 && d.tk > 0;
+    const program = block
+      ? attentionBlockProgram({ ...flags, rows: BLOCK_ROWS, dchunk: attentionChunk(d.dh) }, probs !== undefined)
+      : attentionProgram(flags, probs !== undefined);
+    const invocations = block ? count(d.batch) * Math.ceil(d.tq / BLOCK_ROWS) : rows;
+    b.run(program, ins, probs ? [out, probs] : [out], meta, dispatch1d(invocations));
   }
   const r: { out: GpuStorage; probs?: GpuStorage } = { out };
   if (probs) r.probs = probs;

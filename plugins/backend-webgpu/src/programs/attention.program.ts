@@ -108,3 +108,110 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`,
   };
 }
+
+/** Static parameters of the register-blocked forward (vec4 q, k, v: Dh and Dv multiples of 4). */
+export interface AttentionBlockFlags extends AttentionFlags {
+  /** Query rows per invocation, sharing each loaded key and value row. */
+  readonly rows: number;
+  /** Query columns held in registers per row (a power of two ≥ Dh; Dh ≤ 128). */
+  readonly dchunk: number;
+}
+
+const each = (n: number, f: (r: number) => string, sep = '\n'): string => [...Array(n).keys()].map(f).join(sep);
+
+/**
+ * The forward with `rows` query rows of one batch element per invocation: each key row (vec4) is
+ * loaded once for all of them, the q rows sit in registers, and every value row updates `rows`
+ * accumulators. Same results and bindings as `attentionProgram` (vec4 q, k, v); rows past Tq
+ * compute on the last row and are never stored.
+ */
+export function attentionBlockProgram(f: AttentionBlockFlags, probs: boolean): WgslProgram {
+  const { mask, dropout, chunk, rows: R, dchunk } = f;
+  const ins = ['q', 'k', 'v', ...(mask === 'none' ? [] : ['mask'])];
+  const outs = ['out', ...(probs ? ['probs'] : [])];
+  const bindings = attentionBindings(ins, outs, mask === 'i32' ? 'i32' : 'f32');
+  const source = bindings.source.replace(/ (q|k|v): array<f32>/g, ' $1: array<vec4<f32>>');
+  const at = (r: number): string => `mask[o.w + i${r} * mij.x + j * mij.y]`;
+  // s<r> from the dot d<r>: −∞ where causality or the int mask excludes key j.
+  const score = (r: number): string => `var s${r} = scale() * (d${r}.x + d${r}.y + d${r}.z + d${r}.w)${mask === 'f32' ? ` + ${at(r)}` : ''};
+      if (causal() && j + tq() > i${r} + tk()) { s${r} = neg_inf(); }
+      ${mask === 'i32' ? `if (${at(r)} == 0) { s${r} = neg_inf(); }` : ''}`;
+  const dot = `for (var c = 0u; c < dh4; c++) { let kk = k[kb + c]; ${each(R, (r) => `d${r} += q${r}[c] * kk;`, ' ')} }`;
+  const update = (r: number): string => `var w${r} = 0.0;
+      if (s${r} != neg_inf()) {
+        if (s${r} > mx${r}) {
+          let corr = exp(mx${r} - s${r});
+          l${r} *= corr;
+          for (var c = 0u; c < nc4; c++) { acc${r}[c] *= corr; }
+          mx${r} = s${r};
+        }
+        w${r} = exp(s${r} - mx${r});
+        l${r} += w${r};
+        ${dropout ? `if (!dropout_keeps(m(7u), row${r} * tk() + j, m(8u))) { w${r} = 0.0; }` : ''}
+      }`;
+  const probsPass = (r: number): string => `if (ok${r}) {
+    for (var j = 0u; j < tk(); j++) {
+      let kb = (o.y + j * dh()) >> 2u;
+      var d${r} = vec4<f32>(0.0);
+      for (var c = 0u; c < dh4; c++) { d${r} += q${r}[c] * k[kb + c]; }
+      ${score(r)}
+      probs[row${r} * tk() + j] = select(exp(s${r} - mx${r}) / l${r}, 0.0, s${r} == neg_inf() || l${r} == 0.0);
+    }
+  }`;
+  return {
+    key: `attention-block/${mask}/${dropout ? 'drop' : '-'}/c${chunk}/d${dchunk}/r${R}/${probs ? 'probs' : '-'}`,
+    metaWords: ATTENTION_META_WORDS,
+    source: /* wgsl */ `
+${source}
+${metaPrelude(bindings.params, ATTENTION_META_WORDS)}
+${WGSL_NEG_INF}
+${WGSL_ATTENTION_META}
+${dropout ? WGSL_COUNTER_HASH : ''}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let g = gid1(gid, nwg);
+  let groups = (tq() + ${R - 1}u) / ${R}u;
+  if (g >= (m(0u) / tq()) * groups) { return; }
+  let t = g / groups;
+  let ib = (g % groups) * ${R}u;
+  let o = batch_offsets(t);
+  let mij = mask_ij();
+  let dh4 = dh() / 4u;
+  ${each(R, (r) => `let ok${r} = ib + ${r}u < tq();
+  let i${r} = min(ib + ${r}u, tq() - 1u);
+  let row${r} = t * tq() + i${r};
+  var q${r} = array<vec4<f32>, ${dchunk / 4}>();
+  for (var c = 0u; c < dh4; c++) { q${r}[c] = q[((o.x + i${r} * dh()) >> 2u) + c]; }
+  var mx${r} = neg_inf();
+  var l${r} = 0.0;`)}
+  var c0 = 0u;
+  loop {
+    // Each pass over the keys recomputes the scores and the running max and sum from scratch.
+    // NOTE: explicit initialisers: Dawn + lavapipe do not re-zero a var declared in a loop body.
+    ${each(R, (r) => `var acc${r} = array<vec4<f32>, ${chunk / 4}>();
+    mx${r} = neg_inf();
+    l${r} = 0.0;`)}
+    let nc4 = min(${chunk / 4}u, (dv() - c0) / 4u);
+    for (var j = 0u; j < tk(); j++) {
+      let kb = (o.y + j * dh()) >> 2u;
+      ${each(R, (r) => `var d${r} = vec4<f32>(0.0);`, ' ')}
+      ${dot}
+      ${each(R, (r) => `${score(r)}\n      ${update(r)}`, '\n      ')}
+      let vb = (o.z + j * dv() + c0) >> 2u;
+      for (var c = 0u; c < nc4; c++) { let vv = v[vb + c]; ${each(R, (r) => `acc${r}[c] += w${r} * vv;`, ' ')} }
+    }
+    // NaN scores leave l NaN, which propagates; only a fully masked row has l = 0.
+    ${each(R, (r) => `if (ok${r}) {
+      let inv = select(mf(9u) / l${r}, 0.0, l${r} == 0.0);
+      for (var c = 0u; c < nc4; c++) {
+        let a = acc${r}[c] * inv;
+        for (var e = 0u; e < 4u; e++) { out[row${r} * dv() + c0 + 4u * c + e] = a[e]; }
+      }
+    }`, '\n    ')}
+    c0 += ${chunk}u;
+    if (c0 >= dv()) { break; }
+  }
+  ${probs ? each(R, probsPass, '\n  ') : ''}
+}`,
+  };
+}

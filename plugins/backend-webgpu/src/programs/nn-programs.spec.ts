@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { programKeyViolation } from '../testing/index.ts';
 import type { WgslProgram } from '../program.ts';
-import { attentionProgram } from './attention.program.ts';
+import { attentionBlockProgram, attentionProgram } from './attention.program.ts';
 import { attentionGradRowsProgram } from './attention-grad-rows.program.ts';
 import { attentionGradKeysProgram } from './attention-grad-keys.program.ts';
 import { dropoutProgram } from './dropout.program.ts';
@@ -29,6 +29,9 @@ function variants(): WgslProgram[] {
     for (const dropout of bools) {
       for (const chunk of [4, 128]) {
         out.push(attentionProgram({ mask, dropout, chunk }, false), attentionProgram({ mask, dropout, chunk }, true));
+        for (const dchunk of [4, 16, 64]) {
+          out.push(attentionBlockProgram({ mask, dropout, chunk, rows: 4, dchunk }, false), attentionBlockProgram({ mask, dropout, chunk, rows: 2, dchunk }, true));
+        }
         for (const [dq, dmask] of [[true, false], [false, true], [true, true], [false, false]] as const) {
           out.push(attentionGradRowsProgram({ mask, dropout, chunk }, { dq, dmask }));
         }
