@@ -187,7 +187,7 @@ function dispatch(op: AnyOp, inputs: InputSpec, attrs: object): Record<string, T
     outputs = { out: new Tensor({ ref: retainRef(src.liveRef(op.name)), shape: m.shape, dtype: m.dtype }) };
   } else {
     const kernel = backend.kernels.get(op.name);
-    if (kernel) outputs = runKernel(op, kernel.run.bind(kernel) as KernelRun, backend, flat, attrs, outMetas);
+    if (kernel) outputs = runKernel(op, kernel, backend, flat, attrs, outMetas);
     else if (op.composite) outputs = runComposite(op, inputs, attrs, outMetas);
     else throw new Error(`${op.name}: backend '${backend.id}' has no kernel for it and the op has no composite`);
   }
@@ -201,13 +201,14 @@ function dispatch(op: AnyOp, inputs: InputSpec, attrs: object): Record<string, T
 
 type KernelRun = (b: Backend, i: Record<string, unknown>, a: object, o: Record<string, OutMeta>) => unknown;
 
-function runKernel(op: AnyOp, run: KernelRun, backend: Backend, flat: Flat, attrs: object, outs: Record<string, OutMeta>) {
+function runKernel(op: AnyOp, kernel: { run: unknown }, backend: Backend, flat: Flat, attrs: object, outs: Record<string, OutMeta>) {
   const kin: Record<string, unknown> = {};
   for (const [n, v] of flat) {
     if (v === undefined) continue;
     kin[n] = Array.isArray(v) ? v.map((t) => kernelInput(op.name, t)) : kernelInput(op.name, v as Tensor);
   }
-  const result = run(backend, kin, attrs, outs);
+  // Called through the kernel (no per-op bound closure); its typed signature was checked at defineKernel.
+  const result = (kernel.run as KernelRun).call(kernel, backend, kin, attrs, outs);
   const handles = (op.outputs.length === 1 ? { [op.outputs[0]!]: result } : result) as Record<string, object | undefined>;
   const outputs: Record<string, Tensor | undefined> = {};
   for (const name of op.outputs) {

@@ -14,7 +14,7 @@ const backend = await testBackend();
 const gpu = typeof backend === 'string' ? undefined : backend;
 const [B, T, D, H, CLASSES] = [4, 5, 16, 2, 5];
 /**
- * Steps of the leak test. 200 by default (a step is ~50 ms on lavapipe here with the fused AdamW
+ * Steps of the leak test. 200 by default (a step is ~40 ms on lavapipe here with the fused AdamW
  * step; clipping's elementwise dispatches are now the largest part); `LEAK_STEPS=1000` for a long run.
  */
 const LEAK_STEPS = Number(process.env['LEAK_STEPS'] ?? 200);

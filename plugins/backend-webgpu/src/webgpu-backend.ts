@@ -27,6 +27,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   #encoder: GPUCommandEncoder | null = null;
   #recorded = 0;
   #uniformsInFlight: GPUBuffer[] = [];
+  #stagingInFlight: GPUBuffer[] = [];
   #errors: string[] = [];
   #lost: string | null = null;
   /** Resolves with the reason if the device is lost (the training pipeline reports it on the bus). */
@@ -58,11 +59,17 @@ export class WebGpuBackend implements Backend<GpuStorage> {
 
   upload(data: TypedArray): GpuStorage {
     const s = this.alloc(data.byteLength);
-    // NOTE: queue.writeBuffer runs at the queue's current point, before commands still in the
-    // open encoder; a pooled buffer may still be read there, so submit those first.
-    this.flush();
-    // NOTE: typed arrays here never view a SharedArrayBuffer; Deno's WebGPU types insist on ArrayBuffer.
-    if (data.byteLength) this.device.queue.writeBuffer(s.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    if (!data.byteLength) return s;
+    // NOTE: queue.writeBuffer would run before commands still in the open encoder, which may read
+    // this pooled buffer's previous contents; a staging copy recorded in the encoder keeps the
+    // order without submitting (uploads of scalars happen many times per training step).
+    const size = Math.ceil(data.byteLength / 4) * 4;
+    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    new Uint8Array(staging.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    staging.unmap();
+    this.#encoderFor().copyBufferToBuffer(staging, 0, s.buffer, 0, size);
+    this.#stagingInFlight.push(staging);
+    if (++this.#recorded >= DISPATCHES_PER_SUBMIT) this.flush();
     return s;
   }
 
@@ -110,7 +117,10 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.#encoder = null;
     this.#recorded = 0;
     const uniforms = this.#uniformsInFlight;
+    const staging = this.#stagingInFlight;
     this.#uniformsInFlight = [];
+    this.#stagingInFlight = [];
+    if (staging.length) void this.device.queue.onSubmittedWorkDone().then(() => staging.forEach((b) => b.destroy()));
     // Meta buffers go back to the pool once the GPU is done with the submission that read them.
     if (uniforms.length) void this.device.queue.onSubmittedWorkDone().then(() => uniforms.forEach((u) => this.#uniforms.release(u)));
   }
