@@ -63,6 +63,10 @@ if [[ -r /etc/os-release ]] && grep -q 'VERSION_CODENAME=bookworm' /etc/os-relea
 else
   step "apt: not Debian bookworm; install a Vulkan driver (Mesa >= 25 lavapipe or a GPU's) for the WebGPU tests yourself"
 fi
+
+# The native CPU backend (plugins/backend-native): a Node-API addon built by node-gyp against the
+# installed Node's headers and linked with Debian's OpenBLAS.
+apt_install_if_missing g++ make python3 libopenblas-dev
 # ==== end of apt packages =========================================================================
 
 # --- node ---------------------------------------------------------------------------------------
@@ -121,6 +125,23 @@ if [[ -n "$reason" ]]; then
   npm_ci_or_fallback
 else
   step "npm ci: skipped, node_modules matches package-lock.json"
+fi
+
+# --- native addon -------------------------------------------------------------------------------
+# npm ci builds it through the package's install script; build it here too when it is missing or
+# older than its sources (a pull changed them, or npm ci was skipped). On Debian the toolchain was
+# installed above, so a failure is a real error; elsewhere the runtime reports it and moves on.
+NATIVE=plugins/backend-native
+if [[ ! -f $NATIVE/build/Release/crossmodal_native.node ]] ||
+  [[ -n $(find "$NATIVE/native" "$NATIVE/binding.gyp" -newer "$NATIVE/build/Release/crossmodal_native.node" 2>/dev/null) ]]; then
+  step "native addon: building ($NATIVE/build/Release/crossmodal_native.node)"
+  if grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
+    (cd "$NATIVE" && node scripts/build-addon.mjs --strict) || die "the native addon failed to build (log above)"
+  else
+    (cd "$NATIVE" && node scripts/build-addon.mjs)
+  fi
+else
+  step "native addon: up to date"
 fi
 
 step "done"

@@ -25,6 +25,7 @@ describe('crossmodal list, --help, --version', () => {
       'logger jsonl @crossmodal/logger-jsonl',
       'metric accuracy @crossmodal/core',
       'backend cpu @crossmodal/core',
+      'backend native @crossmodal/backend-native',
       'backend webgpu @crossmodal/backend-webgpu',
     ]) {
       expect(cells).toContain(expected);

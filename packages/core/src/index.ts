@@ -33,7 +33,7 @@ export { corePlugin, CORE_PLUGIN_NAME } from './runtime/builtins.ts';
 
 // Backends.
 export { cpuBackendProvider } from './backends/cpu-provider.ts';
-export { BackendRegistry, BackendUnavailableError, BACKEND_KIND_ORDER, type BackendSelection, type ProbedBackend } from './backends/backend-registry.ts';
+export { BackendRegistry, BackendUnavailableError, BACKEND_KIND_ORDER, type BackendOptionsByName, type BackendSelection, type ProbedBackend } from './backends/backend-registry.ts';
 
 // Models composed from parts.
 export { ModelRegistry } from './model/model-registry.ts';

@@ -1,5 +1,6 @@
 // @crossmodal/tensor: tensors, ops declared once, autograd, memory scopes and the CPU oracle.
 export type { DType, TypedArray } from './dtype.ts';
+export { allocArray } from './dtype.ts';
 export { ShapeError, broadcastShapes, fmt, sizeOf, normalizeAxis, normalizeAxes, shapesEqual, stridesOf, type Shape } from './shape.ts';
 export { defineOp, type OpDef, type InputSpec, type TensorMeta, type MapInputs, type GradContext, type OutSpec } from './op.ts';
 export { defineKernel, kernelTable, type Backend, type Kernel, type KernelInput, type OutMeta, type AnyKernel, type StorageOf } from './backend.ts';

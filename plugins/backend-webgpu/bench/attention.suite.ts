@@ -1,9 +1,11 @@
-// Attention forward and forward+backward ms at B=8, H=12, N=197, d=64: our fused kernel vs TF.js's composite.
+// Attention forward and forward+backward ms at B=8, H=12, N=197, d=64: our fused kernel vs TF.js's
+// composite (webgpu, and wasm through runTfAttention). Cases are named `forward B=8 H=12 N=197 d=64`
+// and `forward+backward …`, as the native bench and torch_bench.py name them.
 import { Generator, rand, scaledDotProductAttention, tidy, type Tensor } from '@crossmodal/tensor';
 import type { WebGpuBackend } from '../src/webgpu-backend.ts';
 import { measure, type BenchRecord, type SamplePlan } from './harness.ts';
 import type { Tensor as TfTensor } from '@tensorflow/tfjs-core';
-import type { TfWebGpu } from './tfjs.ts';
+import type { TfRuntime, TfWebGpu } from './tfjs.ts';
 
 const [B, H, N, D] = [8, 12, 197, 64];
 const CASE = `B=${B} H=${H} N=${N} d=${D}`;
@@ -35,46 +37,45 @@ async function ours(backend: WebGpuBackend, record: (pass: string, ms: number) =
   for (const t of [q, k, v, w]) t.dispose();
 }
 
-/** TF.js: matMul, softmax, matMul; the backward of sum(out·w) written out with TF.js ops. */
-async function theirs({ tf, sync }: TfWebGpu, record: (pass: string, ms: number) => void): Promise<void> {
-  const [q, k, v, w] = [0, 1, 2, 3].map(() => tf.randomUniform([B, H, N, D])) as [TfTensor, TfTensor, TfTensor, TfTensor];
-  const attend = (q: TfTensor, k: TfTensor, v: TfTensor): TfTensor =>
-    tf.tidy(() => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D))), v));
+/**
+ * TF.js: matMul, softmax, matMul (its composite; TF.js has no fused attention); forward+backward is
+ * tf.grads of sum(out·w) with respect to q, k and v, as ours and PyTorch's columns compute it.
+ */
+async function theirs(rt: TfRuntime, plan: SamplePlan, record: (pass: string, ms: number) => void): Promise<void> {
+  await rt.activate();
+  const { tf, sync } = rt;
+  const [q, k, v, w] = [1, 2, 3, 4].map((seed) => tf.randomUniform([B, H, N, D], 0, 1, 'float32', seed)) as [TfTensor, TfTensor, TfTensor, TfTensor];
+  const attend = (q: TfTensor, k: TfTensor, v: TfTensor): TfTensor => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D))), v);
   const fwd = await measure(async () => {
-    attend(q, k, v).dispose();
+    tf.tidy(() => attend(q, k, v)).dispose();
     await sync();
-  }, PLAN);
+  }, plan);
   record('forward', fwd.ms);
-  // NOTE: tf.grads is not usable here: tfjs-core's Node bundle registers no gradients (the tfjs
-  // umbrella package does), and its ESM dist does not load in Node. So the backward is written out
-  // with the ops TF.js's own gradient configs dispatch (BatchMatMul ×4, softmax's y·(dy − Σ dy·y)).
-  const scale = 1 / Math.sqrt(D);
+  const grads = tf.grads((q: TfTensor, k: TfTensor, v: TfTensor) => tf.sum(tf.mul(attend(q, k, v), w)));
   const both = await measure(async () => {
-    tf.tidy(() => {
-      const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)); // [B, H, N, N]
-      const out = tf.matMul(p, v); // the forward output, as tf.grads computes it
-      const dO = w; // d sum(out·w) / d out
-      const dP = tf.matMul(dO, v, false, true);
-      const dV = tf.matMul(p, dO, true, false);
-      const dS = tf.mul(tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))), scale);
-      const dQ = tf.matMul(dS, k);
-      const dK = tf.matMul(dS, q, true, false);
-      return [out, dQ, dK, dV];
-    });
+    tf.dispose(grads([q, k, v]));
     await sync();
-  }, PLAN);
+  }, plan);
   record('forward+backward', both.ms);
-  for (const t of [q, k, v, w]) t.dispose();
+  tf.dispose([q, k, v, w]);
 }
 
-/** Runs both frameworks; prints a line per figure and returns the records. */
+const recorder = (records: BenchRecord[], framework: string, samples: number) => (pass: string, ms: number): void => {
+  records.push({ suite: 'attention', case: `${pass} ${CASE}`, framework, metric: 'ms', value: ms });
+  console.log(`attention ${pass} ${CASE} ${framework}: ${ms.toFixed(1)} ms (median of ${samples})`);
+};
+
+/** Runs ours and (when given) TF.js webgpu; prints a line per figure and returns the records. */
 export async function runAttention(backend: WebGpuBackend, tf: TfWebGpu | undefined): Promise<BenchRecord[]> {
   const records: BenchRecord[] = [];
-  const recorder = (framework: string) => (pass: string, ms: number): void => {
-    records.push({ suite: 'attention', case: `${CASE} ${pass}`, framework, metric: 'ms', value: ms });
-    console.log(`attention ${pass} ${framework}: ${ms.toFixed(1)} ms (median of ${PLAN.samples})`);
-  };
-  await ours(backend, recorder('crossmodal'));
-  if (tf) await theirs(tf, recorder('tfjs-webgpu'));
+  await ours(backend, recorder(records, 'crossmodal', PLAN.samples));
+  if (tf) await theirs(tf, PLAN, recorder(records, tf.framework, PLAN.samples));
+  return records;
+}
+
+/** TF.js's attention on `rt` alone (the wasm column), sampled by `plan`. */
+export async function runTfAttention(rt: TfRuntime, plan: SamplePlan): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
+  await theirs(rt, plan, recorder(records, rt.framework, plan.samples));
   return records;
 }

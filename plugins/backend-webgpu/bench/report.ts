@@ -1,10 +1,10 @@
 // Turns bench records into BENCHMARKS.md tables, replacing only the section this harness owns.
-import { readFile, writeFile } from 'node:fs/promises';
+import { updateSection } from '@crossmodal/bench';
 import { fmt, markdownTable, type BenchRecord } from './harness.ts';
 
 const BEGIN = '<!-- bench/run.ts: begin (generated; edits inside are overwritten) -->';
 const END = '<!-- bench/run.ts: end -->';
-const [OURS, TF] = ['crossmodal', 'tfjs-webgpu'];
+const [OURS, TF, WASM] = ['crossmodal', 'tfjs-webgpu', 'tfjs-wasm'];
 
 /** What the section says about the run besides its figures. */
 export interface RunInfo {
@@ -24,33 +24,39 @@ const ratio = (a: number | undefined, b: number | undefined): string => (a && b 
 
 /** The markdown section (between its markers) for these records. */
 export function section(rs: readonly BenchRecord[], info: RunInfo): string {
+  const wasm = rs.some((r) => r.framework === WASM);
+  /** The wasm cells, only when the run has a wasm column. */
+  const w = (cells: string[]): string[] => (wasm ? cells : []);
   const parts = [
     BEGIN,
     '## WebGPU vs TensorFlow.js, side by side (bench/run.ts)',
     '',
-    `Adapter: \`${info.adapter}\`; TensorFlow.js 4.22.0 (\`@tensorflow/tfjs-backend-webgpu\`) on the same Dawn GPU object,`,
+    `Adapter: \`${info.adapter}\`; TensorFlow.js 4.22.0 (\`@tensorflow/tfjs-backend-webgpu\`) on the same Dawn GPU object${wasm ? ', and its wasm backend (`@tensorflow/tfjs-backend-wasm`, XNNPACK, one thread) on the CPU as a column beside them' : ''},`,
     `in one Node ${info.node} process, ${info.date}. Command: \`${info.command}\` (figures also in`,
     '`plugins/backend-webgpu/bench/results.json`). Each figure is the median of timed samples after warm-up;',
-    'every sample ends with a full sync (ours `backend.sync()`, TF.js `submitQueue()` + `queue.onSubmittedWorkDone()`).',
+    `every sample ends with a full sync (ours \`backend.sync()\`, TF.js webgpu \`submitQueue()\` + \`queue.onSubmittedWorkDone()\`${wasm ? '; TF.js wasm runs each kernel inside its op call' : ''}).`,
     '',
   ];
   const mm = cases(rs, 'matmul');
   if (mm.length) {
     parts.push('### Matmul', '', markdownTable(
-      ['shape', 'ours GFLOP/s', 'TF.js GFLOP/s', 'ours ÷ TF.js', 'ours ms', 'TF.js ms', 'samples'],
+      ['shape', 'ours GFLOP/s', 'TF.js webgpu GFLOP/s', 'ours ÷ TF.js webgpu', ...w(['TF.js wasm GFLOP/s']), 'ours ms', 'TF.js webgpu ms', ...w(['TF.js wasm ms']), 'samples'],
       mm.map((c) => {
         const g = (f: string, m: string): number | undefined => value(rs, 'matmul', c, f, m);
-        return [c, fmt(g(OURS, 'GFLOP/s')), fmt(g(TF, 'GFLOP/s')), ratio(g(OURS, 'GFLOP/s'), g(TF, 'GFLOP/s')), fmt(g(OURS, 'ms')), fmt(g(TF, 'ms')), String(g(OURS, 'samples') ?? '—')];
+        return [
+          c, fmt(g(OURS, 'GFLOP/s')), fmt(g(TF, 'GFLOP/s')), ratio(g(OURS, 'GFLOP/s'), g(TF, 'GFLOP/s')), ...w([fmt(g(WASM, 'GFLOP/s'))]),
+          fmt(g(OURS, 'ms')), fmt(g(TF, 'ms')), ...w([fmt(g(WASM, 'ms'))]), String(g(OURS, 'samples') ?? '—'),
+        ];
       }),
     ), '');
   }
   const at = cases(rs, 'attention');
   if (at.length) {
-    parts.push('### Attention (ours: fused `scaledDotProductAttention` + autograd; TF.js: matMul, softmax, matMul, backward in TF.js ops)', '', markdownTable(
-      ['case', 'ours ms', 'TF.js ms', 'speed-up'],
+    parts.push('### Attention (ours: fused `scaledDotProductAttention` + autograd; TF.js: matMul, softmax, matMul, backward by `tf.grads`)', '', markdownTable(
+      ['case', 'ours ms', 'TF.js webgpu ms', 'speed-up', ...w(['TF.js wasm ms'])],
       at.map((c) => {
         const [o, t] = [value(rs, 'attention', c, OURS, 'ms'), value(rs, 'attention', c, TF, 'ms')];
-        return [c, fmt(o), fmt(t), ratio(t, o)];
+        return [c, fmt(o), fmt(t), ratio(t, o), ...w([fmt(value(rs, 'attention', c, WASM, 'ms'))])];
       }),
     ), '');
   }
@@ -80,13 +86,5 @@ export function section(rs: readonly BenchRecord[], info: RunInfo): string {
 
 /** Replaces this harness's section of `path` (or inserts it before "## Suite", else appends). */
 export async function updateBenchmarksMd(path: string, body: string): Promise<void> {
-  const text = await readFile(path, 'utf8');
-  const [b, e] = [text.indexOf(BEGIN), text.indexOf(END)];
-  let next: string;
-  if (b >= 0 && e > b) next = text.slice(0, b) + body + text.slice(e + END.length);
-  else {
-    const at = text.indexOf('\n## Suite');
-    next = at >= 0 ? `${text.slice(0, at + 1)}${body}\n\n${text.slice(at + 1)}` : `${text.trimEnd()}\n\n${body}\n`;
-  }
-  await writeFile(path, next);
+  await updateSection(path, BEGIN, END, body);
 }

@@ -1,7 +1,9 @@
-// The WebGPU bench: matmul, attention and a bench-ViT training step, ours vs TensorFlow.js, one
-// process, one adapter. Prints each figure, writes bench/results.json and BENCHMARKS.md's section.
+// The WebGPU bench: matmul, attention and a bench-ViT training step, ours vs TensorFlow.js (webgpu on
+// the same adapter, and wasm on the CPU), one process. Prints each figure, writes bench/results.json
+// and BENCHMARKS.md's section.
 //   npx nx run backend-webgpu:bench            (or: cd plugins/backend-webgpu && npx tsx bench/run.ts)
-//   options: --only=matmul,attention,vit  --quick (small shapes, no CPU oracle)  --no-tfjs  --no-write
+//   options: --only=matmul,attention,vit  --quick (small shapes, fewer samples, no CPU oracle)
+//            --no-tfjs (neither TF.js column)  --no-wasm (no TF.js wasm column)  --no-write
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setBackend } from '@crossmodal/tensor';
@@ -11,6 +13,7 @@ import type { BenchRecord } from './harness.ts';
 import { matmulCases, runMatmul } from './matmul.suite.ts';
 import { section, updateBenchmarksMd } from './report.ts';
 import { loadTfWebGpu } from './tfjs.ts';
+import { runTfjsWasm } from './tfjs-wasm.suite.ts';
 import { runVit } from './vit.suite.ts';
 
 const args = process.argv.slice(2);
@@ -30,7 +33,8 @@ const tf = flag('no-tfjs') ? undefined : await loadTfWebGpu();
 const records: BenchRecord[] = [];
 if (only.includes('matmul')) records.push(...(await runMatmul(backend, tf, matmulCases(quick))));
 if (only.includes('attention')) records.push(...(await runAttention(backend, tf)));
-if (only.includes('vit')) records.push(...(await runVit(backend, quick ? 0 : CPU_STEPS)));
+if (only.includes('vit')) records.push(...(await runVit(backend, quick ? 0 : CPU_STEPS, tf, { warmup: 1, samples: quick ? 2 : 3, minSampleSeconds: 0 })));
+if (tf && !flag('no-wasm')) records.push(...(await runTfjsWasm({ quick, only: (['matmul', 'attention', 'vit'] as const).filter((s) => only.includes(s)) })));
 const minutes = (performance.now() - started) / 60000;
 console.log(`total: ${minutes.toFixed(1)} min`);
 
@@ -43,9 +47,10 @@ if (!flag('no-write')) {
     date: new Date().toISOString().slice(0, 10),
     node: process.versions.node,
     notes: [
-      'Samples: 5 at 256³ and 512³ (each sample repeats the product until it lasts ≥ 0.25 s), 5 single-product samples at 1024³ and 96×(197×64·64×197), and 3 at 2048³ and 1576×768×3072 (seconds per product on lavapipe); one warm-up each.',
-      'Attention: 1 warm-up, median of 5 single-pass samples. TF.js\'s backward is written out with the ops its gradient configs dispatch (BatchMatMul ×4, softmax backward): `tf.grads` cannot run here because tfjs-core\'s Node bundle registers no gradients.',
-      `ViT step: 2 warm-ups and 5 steps on WebGPU; 1 warm-up and ${CPU_STEPS} steps on the CPU oracle. TF.js's ViT step is not measured (it would need the same gradients).`,
+      'Samples: 5 at 256³ and 512³ (each sample repeats the product until it lasts ≥ 0.25 s), 5 single-product samples at 1024³ and 96×(197×64·64×197), and 3 at 2048³ and 1576×768·768×3072 (seconds per product on lavapipe); one warm-up each.',
+      'Attention: 1 warm-up, median of 5 single-pass samples. TF.js\'s forward+backward is `tf.grads` of sum(out·w) over q, k, v (gradients registered by importing `@tensorflow/tfjs`: tfjs-core\'s Node bundle registers none).',
+      `ViT step: 2 warm-ups and 5 steps on WebGPU; 1 warm-up and ${CPU_STEPS} steps on the CPU oracle; TF.js webgpu 1 warm-up and ${quick ? 2 : 3} steps, TF.js wasm 1 warm-up and ${quick ? 2 : 5}. TF.js's ViT is the same model in TF.js ops (bench/tfjs-vit.ts: separate q/k/v linears, erf GELU, LN eps 1e-6), \`tf.variableGrads\`, and \`tf.train.adam\` with decoupled weight decay p ← p·(1 − lr·wd) before each update (TF.js has no AdamW).`,
+      'TF.js wasm: `@tensorflow/tfjs-backend-wasm` 4.22.0, SIMD, one thread (its Node build starts no worker threads); matmul 2 warm-ups and 5 samples of ≥ 0.2 s, attention 2 warm-ups and 5 samples.',
       'lavapipe runs on the same 2 cores as Node: run-to-run spread is about ±30%, more when anything else runs.',
       `Whole run: ${minutes.toFixed(1)} min on this machine.`,
     ],

@@ -1,81 +1,46 @@
-// A training step of the bench ViT (issue 5) on WebGPU and on the CPU oracle: median ms and images/s.
-import {
-  concat, createCpuBackend, crossEntropy, manualSeed, randn, setBackend, tensor, tidy, zeros, type Backend, type Tensor,
-} from '@crossmodal/tensor';
-import { AdamW, LayerNorm, Linear, Module, Parameter, TransformerLayer, truncNormal_ } from '@crossmodal/nn';
+// A training step of the bench ViT (issue 5; the model is @crossmodal/bench's) on WebGPU, on the CPU
+// oracle and in TensorFlow.js (webgpu; wasm through runTfVit): median ms and images/s.
+import { createCpuBackend } from '@crossmodal/tensor';
+import { BENCH_VIT, vitStepMs } from '@crossmodal/bench';
 import type { WebGpuBackend } from '../src/webgpu-backend.ts';
-import { measure, type BenchRecord, type SamplePlan } from './harness.ts';
+import type { BenchRecord, SamplePlan } from './harness.ts';
+import { tfVitStepMs } from './tfjs-vit.ts';
+import type { TfRuntime, TfWebGpu } from './tfjs.ts';
 
-/** The bench ViT of issue 5, as data. */
-const CFG = { batch: 64, image: 28, patch: 4, dim: 64, depth: 4, heads: 4, mlpDim: 128, classes: 10, eps: 1e-6 } as const;
-const GRID = CFG.image / CFG.patch; // 7
-const TOKENS = GRID * GRID + 1; // 49 patches + class token
+const CASE = 'bench ViT, batch 64';
 
-/** Pre-norm ViT over 1×28×28 images: linear patch embedding, class token, learned positions. */
-export class BenchVit extends Module {
-  readonly patchEmbed = new Linear(CFG.patch * CFG.patch, CFG.dim);
-  readonly clsToken = new Parameter(truncNormal_(zeros([1, 1, CFG.dim])));
-  readonly pos = new Parameter(truncNormal_(zeros([1, TOKENS, CFG.dim])));
-  readonly blocks = Array.from({ length: CFG.depth }, () =>
-    new TransformerLayer({ dim: CFG.dim, heads: CFG.heads, mlpDim: CFG.mlpDim, norm: 'pre', activation: 'gelu', eps: CFG.eps }));
-  readonly norm = new LayerNorm(CFG.dim, { eps: CFG.eps });
-  readonly head = new Linear(CFG.dim, CFG.classes);
-
-  /** x [B, 1, 28, 28] → logits [B, 10] */
-  forward(x: Tensor): Tensor {
-    const b = x.shape[0]!;
-    const patches = x
-      .reshape([b, GRID, CFG.patch, GRID, CFG.patch]) // [B, 7, 4, 7, 4]
-      .permute([0, 1, 3, 2, 4]) // [B, 7, 7, 4, 4]
-      .reshape([b, GRID * GRID, CFG.patch * CFG.patch]); // [B, 49, 16]
-    const cls = this.clsToken.expand([b, 1, CFG.dim]); // [B, 1, 64]
-    let h = concat([cls, this.patchEmbed.forward(patches)], 1).add(this.pos); // [B, 50, 64]
-    for (const block of this.blocks) h = block.forward(h).out;
-    const first = this.norm.forward(h).slice([0, 0, 0], [b, 1, CFG.dim]).reshape([b, CFG.dim]); // [B, 64]
-    return this.head.forward(first); // [B, 10]
+function push(records: BenchRecord[], framework: string, ms: number, samples: number): void {
+  const ips = BENCH_VIT.batch / (ms / 1000);
+  for (const [metric, value] of [['ms/step', ms], ['images/s', ips], ['samples', samples]] as const) {
+    records.push({ suite: 'vit-step', case: CASE, framework, metric, value });
   }
+  console.log(`vit step ${framework}: ${ms.toFixed(1)} ms, ${ips.toFixed(1)} images/s (median of ${samples})`);
 }
 
-/** Median ms of `plan.samples` training steps (after warm-up) on `on`; `sync` ends each step. */
-async function stepTime(on: Backend, sync: () => Promise<void>, plan: SamplePlan): Promise<number> {
-  const prev = setBackend(on);
-  try {
-    manualSeed(0);
-    const x = randn([CFG.batch, 1, CFG.image, CFG.image]);
-    const y = tensor(Array.from({ length: CFG.batch }, (_, i) => i % CFG.classes), [CFG.batch], { dtype: 'int32' });
-    const model = new BenchVit();
-    const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
-    const t = await measure(async () => {
-      tidy(() => crossEntropy(model.forward(x), y).backward());
-      opt.step();
-      opt.zeroGrad();
-      await sync();
-    }, plan);
-    opt.disposeState();
-    model.dispose();
-    x.dispose();
-    y.dispose();
-    return t.ms;
-  } finally {
-    setBackend(prev);
-  }
-}
-
-/** Runs the step on WebGPU and on the CPU oracle; prints a line per figure and returns the records. */
-export async function runVit(backend: WebGpuBackend, cpuSteps: number): Promise<BenchRecord[]> {
+/** TF.js's step sampled by `plan` on `rt`; prints the loss of every step run, and fails on a NaN loss. */
+export async function runTfVit(rt: TfRuntime, plan: SamplePlan): Promise<BenchRecord[]> {
   const records: BenchRecord[] = [];
-  const push = (framework: string, ms: number, samples: number): void => {
-    const ips = CFG.batch / (ms / 1000);
-    for (const [metric, value] of [['ms/step', ms], ['images/s', ips], ['samples', samples]] as const) {
-      records.push({ suite: 'vit-step', case: 'bench ViT, batch 64', framework, metric, value });
-    }
-    console.log(`vit step ${framework}: ${ms.toFixed(1)} ms, ${ips.toFixed(1)} images/s (median of ${samples})`);
-  };
+  const t = await tfVitStepMs(rt, plan);
+  if (!t.losses.every(Number.isFinite)) throw new Error(`vit step ${rt.framework}: non-finite loss in ${t.losses.join(', ')}`);
+  console.log(`vit step ${rt.framework}: losses ${t.losses.map((l) => l.toFixed(3)).join(' → ')} (ln 10 = 2.303)${t.leaked ? `; ${t.leaked} tensors leaked` : ''}`);
+  push(records, rt.framework, t.ms, plan.samples);
+  return records;
+}
+
+/**
+ * Runs the step on WebGPU, on the CPU oracle (`cpuSteps` timed steps; 0 skips it) and, when given,
+ * in TF.js webgpu (`tfPlan`: 1 warm-up and 3 steps by default, each step seconds long on lavapipe).
+ */
+export async function runVit(
+  backend: WebGpuBackend, cpuSteps: number, tf?: TfWebGpu, tfPlan: SamplePlan = { warmup: 1, samples: 3, minSampleSeconds: 0 },
+): Promise<BenchRecord[]> {
+  const records: BenchRecord[] = [];
   const gpuPlan: SamplePlan = { warmup: 2, samples: 5, minSampleSeconds: 0 };
-  push('crossmodal-webgpu', await stepTime(backend, () => backend.sync(), gpuPlan), gpuPlan.samples);
+  push(records, 'crossmodal-webgpu', await vitStepMs(backend, () => backend.sync(), gpuPlan), gpuPlan.samples);
   if (cpuSteps > 0) {
     const cpuPlan: SamplePlan = { warmup: 1, samples: cpuSteps, minSampleSeconds: 0 };
-    push('crossmodal-cpu-oracle', await stepTime(createCpuBackend(), async () => undefined, cpuPlan), cpuSteps);
+    push(records, 'crossmodal-cpu-oracle', await vitStepMs(createCpuBackend(), async () => undefined, cpuPlan), cpuSteps);
   }
+  if (tf) records.push(...(await runTfVit(tf, tfPlan)));
   return records;
 }

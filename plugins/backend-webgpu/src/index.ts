@@ -5,4 +5,5 @@ export { createWebGpuBackend } from './create-backend.ts';
 export { WebGpuBackend, GpuStorage, WEBGPU } from './webgpu-backend.ts';
 export { acquireDevice, describeAdapter, NoAdapterError, type AcquiredDevice, type DeviceOptions } from './device/acquire.ts';
 export { probeGpu, type GpuProbe } from './device/probe.ts';
+export { resolveSettings, type ReductionStrategy, type WebGpuBackendOptions, type WebGpuSettings } from './settings.ts';
 export type { WgslProgram, MetaWord } from './program.ts';

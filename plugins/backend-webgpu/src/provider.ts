@@ -3,6 +3,7 @@
 import type { BackendProvider } from '@crossmodal/core';
 import { createWebGpuBackend } from './create-backend.ts';
 import { probeGpu } from './device/probe.ts';
+import { parseBackendOptions } from './settings.ts';
 
 /** The `webgpu` backend provider. */
 export const webgpuBackendProvider: BackendProvider = {
@@ -15,5 +16,6 @@ export const webgpuBackendProvider: BackendProvider = {
     }
     return { available: true, kind: p.software ? 'software-gpu' : 'hardware-gpu', detail: `${p.software ? 'software' : 'hardware'} adapter ${p.adapterName}` };
   },
-  create: () => createWebGpuBackend(),
+  // Options: f16, reductions ('auto' | 'serial' | 'tree'), treeMinLength (see settings.ts).
+  create: async (options = {}) => createWebGpuBackend(parseBackendOptions(options)),
 };

@@ -4,6 +4,7 @@ import { kernelTable, type AnyKernel, type Backend, type DType, type TypedArray 
 import type { AcquiredDevice } from './device/acquire.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { packMeta, type MetaWord, type WgslProgram } from './program.ts';
+import { resolveSettings, type WebGpuSettings } from './settings.ts';
 
 /** The id kernels of this backend are registered under. */
 export const WEBGPU = 'webgpu';
@@ -33,8 +34,12 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   /** Resolves with the reason if the device is lost (the training pipeline reports it on the bus). */
   readonly lost: Promise<string>;
 
-  constructor(readonly acquired: AcquiredDevice, kernels: readonly AnyKernel[]) {
+  /** Precision and tuning the kernels read (f16 matmul operands, the row-reduction strategy). */
+  readonly settings: WebGpuSettings;
+
+  constructor(readonly acquired: AcquiredDevice, kernels: readonly AnyKernel[], settings?: WebGpuSettings) {
     this.device = acquired.device;
+    this.settings = settings ?? resolveSettings({}, { ...acquired, features: acquired.device.features });
     this.kernels = kernelTable(WEBGPU, kernels);
     const U = GPUBufferUsage;
     this.#storage = new BufferPool(this.device, U.STORAGE | U.COPY_SRC | U.COPY_DST, 'storage');

@@ -23,6 +23,7 @@ describe('defaultPlugins', () => {
       'dataset spirals @crossmodal/dataset-synthetic',
       'logger console @crossmodal/logger-console',
       'logger jsonl @crossmodal/logger-jsonl',
+      'backend native @crossmodal/backend-native',
       'backend webgpu @crossmodal/backend-webgpu',
     ]);
   });

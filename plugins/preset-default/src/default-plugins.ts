@@ -1,6 +1,7 @@
 // The built-in plugins as one array: what the CLI loads when a run config names no plugins.
 // A preset is the one kind of plugin package allowed to import others (scope:preset in boundaries.json).
 import type { Plugin } from '@crossmodal/core';
+import { nativeBackendPlugin } from '@crossmodal/backend-native';
 import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
@@ -21,5 +22,6 @@ export const defaultPlugins: readonly Plugin[] = [
   classificationHeadPlugin,
   consoleLoggerPlugin,
   jsonlLoggerPlugin,
+  nativeBackendPlugin,
   webgpuBackendPlugin,
 ];

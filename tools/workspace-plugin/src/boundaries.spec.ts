@@ -156,6 +156,7 @@ describe('loadDepConstraints', () => {
       'type:nn',
       'type:data',
       'type:core',
+      'type:bench',
       'scope:plugin',
       'scope:preset',
       'type:model',

@@ -74,6 +74,21 @@ describe('BackendRegistry.select', () => {
     expect(selection.reason).toBe("cpu: the reference CPU backend (requested by the config's backend field)");
   });
 
+  it('gives each provider only its own entry of the options, under auto and when forced', async () => {
+    const seen: { readonly [option: string]: unknown }[] = [];
+    const recording = (name: string, kind: BackendProbe['kind']): BackendProvider => ({
+      name,
+      probe: () => Promise.resolve({ available: true, kind, detail: name }),
+      create: (options = {}) => (seen.push(options), Promise.resolve(createCpuBackend())),
+    });
+    const runtime = createRuntime([backendsPlugin(recording('native', 'native-cpu'), recording('webgpu', 'software-gpu'))]);
+    const options = { native: { threads: 1 }, webgpu: { f16: true } };
+    expect((await runtime.backends.select('auto', options)).name).toBe('native');
+    expect((await runtime.backends.select('webgpu', options)).name).toBe('webgpu');
+    await runtime.backends.select('native');
+    expect(seen).toEqual([{ threads: 1 }, { f16: true }, {}]);
+  });
+
   it('fails on a forced unknown name with the known names', async () => {
     const runtime = createRuntime([backendsPlugin(native)]);
     await expect(runtime.backends.select('natve')).rejects.toThrow(UnknownNameError);

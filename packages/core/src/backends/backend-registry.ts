@@ -19,6 +19,9 @@ export interface BackendSelection {
   readonly reason: string;
 }
 
+/** Creation options per backend name, e.g. `{ native: { threads: 2 } }` (a config's `backendOptions`). */
+export type BackendOptionsByName = { readonly [backend: string]: { readonly [option: string]: unknown } };
+
 /** A forced backend that cannot run here, or no backend at all. */
 export class BackendUnavailableError extends Error {
   override readonly name = 'BackendUnavailableError';
@@ -61,12 +64,14 @@ export class BackendRegistry extends NamedRegistry<BackendProvider> {
    * Picks and creates a backend. `'auto'` takes the most preferred kind that is available
    * ({@link BACKEND_KIND_ORDER}; ties: registration order), falling through to the next when one
    * fails to start. A name forces that provider: unknown → UnknownNameError listing the known
-   * ones; unavailable → {@link BackendUnavailableError} with the probe's detail.
+   * ones; unavailable → {@link BackendUnavailableError} with the probe's detail. `options` holds
+   * each backend's creation options by backend name (`{ native: { threads: 2 }, webgpu: { f16: true } }`);
+   * a provider gets only its own entry, so options for one backend never break another under `auto`.
    * @example
    * const { backend, reason } = await runtime.backends.select('auto');
    * // reason: "cpu: the reference CPU backend (no faster backend registered)"
    */
-  async select(requested: 'auto' | (string & {}), options: { readonly [option: string]: unknown } = {}): Promise<BackendSelection> {
+  async select(requested: 'auto' | (string & {}), options: BackendOptionsByName = {}): Promise<BackendSelection> {
     if (requested !== 'auto') return this.#force(requested, options);
     const probed = await this.probeAll();
     const candidates = probed
@@ -75,7 +80,7 @@ export class BackendRegistry extends NamedRegistry<BackendProvider> {
     const failed: string[] = [];
     for (const chosen of candidates) {
       try {
-        const backend = await chosen.provider.create(options);
+        const backend = await chosen.provider.create(options[chosen.provider.name] ?? {});
         // Unavailable backends that would have won (or whose probe failed, so their kind is unknown).
         const skipped = probed
           .filter((p) => !p.probe.available && (p.probeError !== undefined || rank(p.probe.kind) < rank(chosen.probe.kind)))
@@ -90,7 +95,7 @@ export class BackendRegistry extends NamedRegistry<BackendProvider> {
     throw new BackendUnavailableError(`No backend can run here: ${all.join('; ') || 'no backend is registered'}`);
   }
 
-  async #force(name: string, options: { readonly [option: string]: unknown }): Promise<BackendSelection> {
+  async #force(name: string, options: BackendOptionsByName): Promise<BackendSelection> {
     const provider = this.get(name);
     const { probe } = await probeSafely(provider);
     if (!probe.available) {
@@ -98,7 +103,7 @@ export class BackendRegistry extends NamedRegistry<BackendProvider> {
     }
     let backend: Backend;
     try {
-      backend = await provider.create(options);
+      backend = await provider.create(options[name] ?? {});
     } catch (error) {
       throw new BackendUnavailableError(`Backend '${name}' was requested but failed to start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

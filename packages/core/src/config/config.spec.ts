@@ -29,6 +29,7 @@ describe('parseRunConfig', () => {
     expect(config).toEqual({
       seed: 0,
       backend: 'auto',
+      backendOptions: {},
       model: { preset: 'toy-mlp' },
       data: { train: { name: 'toy-blobs' }, batchSize: 32, shuffle: true, dropLast: false },
       optimizer: { name: 'adamw', lr: 1e-3, weightDecay: 0 },
@@ -70,6 +71,13 @@ describe('parseRunConfig', () => {
     ]);
   });
 
+  it('keeps per-backend options and names a malformed entry', () => {
+    expect(parseRunConfig({ ...minimal, backendOptions: { native: { threads: 2 } } }, 'run.yaml').backendOptions).toEqual({ native: { threads: 2 } });
+    expect(() => parseRunConfig({ ...minimal, backendOptions: { native: 3 } }, 'run.yaml')).toThrow(
+      "run.yaml: backendOptions.native: got 3, expected an object of that backend's options",
+    );
+  });
+
   it('puts every line in the message of a ConfigError', () => {
     expect(() => parseRunConfig({ ...minimal, seed: -1, backend: '' }, 'cfg.json')).toThrow(
       new ConfigError('cfg.json', [
@@ -82,7 +90,7 @@ describe('parseRunConfig', () => {
   it('rejects unknown keys at any depth, suggesting the likely one', () => {
     expect(issuesOf(() => parseRunConfig({ ...minimal, optimiser: { lr: 1 }, checkpoint: { keepbest: false } }, 'run.yaml'))).toEqual([
       "run.yaml: checkpoint.keepbest: got false, expected no such key (did you mean 'keepBest'? known keys: keepBest, keepLast, metric, mode, everySteps)",
-      "run.yaml: optimiser: got {\"lr\":1}, expected no such key (did you mean 'optimizer'? known keys: name, plugins, seed, backend, model, data, optimizer, schedule, train, metrics, checkpoint, earlyStopping, loggers, output)",
+      "run.yaml: optimiser: got {\"lr\":1}, expected no such key (did you mean 'optimizer'? known keys: name, plugins, seed, backend, backendOptions, model, data, optimizer, schedule, train, metrics, checkpoint, earlyStopping, loggers, output)",
     ]);
   });
 

@@ -121,6 +121,8 @@ export interface RunConfig {
   readonly seed: number;
   /** `auto` (default) or a backend name to force. */
   readonly backend: string;
+  /** Creation options per backend, e.g. `{ native: { threads: 2 }, webgpu: { f16: true } }`; each backend gets its own entry. */
+  readonly backendOptions: { readonly [backend: string]: { readonly [option: string]: unknown } };
   /** The model: a preset, parts, or a preset with overrides. */
   readonly model: ModelConfigInput;
   /** Datasets and batching. */

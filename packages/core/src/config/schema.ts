@@ -111,6 +111,9 @@ export const runConfigSchema = z.strictObject(
     plugins: z.array(name('a plugin module (package name or path)'), expected('a list of plugin modules')).optional(),
     seed: nonNegativeInt().default(0),
     backend: name("'auto' or a backend name").default('auto'),
+    backendOptions: z
+      .record(name('a backend name'), z.record(z.string(), z.unknown(), expected('an object of that backend\'s options')), expected('backendOptions: { <backend>: { ...options } }'))
+      .default(() => ({})),
     model: modelSchema,
     data,
     optimizer,

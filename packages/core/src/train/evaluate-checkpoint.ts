@@ -40,7 +40,7 @@ export interface EvaluationResult {
  */
 export async function evaluateCheckpoint(runtime: Runtime, config: RunConfig, options: EvaluateCheckpointOptions): Promise<EvaluationResult> {
   if (!config.data.eval) throw new Error('evaluate: the config has no data.eval; add { data: { eval: { name, split } } } to say what to evaluate on');
-  const selection = await runtime.backends.select(config.backend);
+  const selection = await runtime.backends.select(config.backend, config.backendOptions);
   const previous = setBackend(selection.backend);
   try {
     manualSeed(config.seed);

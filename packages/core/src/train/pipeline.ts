@@ -120,7 +120,7 @@ class RunPipeline implements Pipeline {
     let previous: Backend | undefined;
     const loggers: Logger[] = [];
     try {
-      const selection = await this.runtime.backends.select(this.config.backend);
+      const selection = await this.runtime.backends.select(this.config.backend, this.config.backendOptions);
       previous = setBackend(selection.backend);
       const result = await this.#run(selection, loggers);
       return { ...result, checkpoints: saved };

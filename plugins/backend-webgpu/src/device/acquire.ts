@@ -65,7 +65,7 @@ export async function acquireDevice(options: DeviceOptions = {}): Promise<Acquir
   const adapter = await found.gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) throw new NoAdapterError(`No WebGPU adapter from ${found.source}: requestAdapter() returned null. ${HOW_TO}`);
   const missing = (options.requiredFeatures ?? []).filter((f) => !adapter.features.has(f));
-  if (missing.length) throw new NoAdapterError(`The WebGPU adapter lacks required features: ${missing.join(', ')}`);
+  if (missing.length) throw new NoAdapterError(`The WebGPU adapter '${describeAdapter(adapter).name}' lacks required features: ${missing.join(', ')}`);
   const requiredFeatures = [...new Set([...(options.requiredFeatures ?? []), ...(options.optionalFeatures ?? []).filter((f) => adapter.features.has(f))])];
   const { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage, maxComputeWorkgroupStorageSize } = adapter.limits;
   const device = await adapter.requestDevice({

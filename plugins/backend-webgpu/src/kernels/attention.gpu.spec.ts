@@ -84,6 +84,12 @@ describe.skipIf(!gpu)('attention kernel on WebGPU', () => {
     ['rank 6', [[2, 1, 2, 1, 3, 4], [1, 2, 1, 2, 5, 4], [2, 2, 1, 1, 5, 3], [2, 2, 2, 2, 3, 3]], {}],
     ['Tq = 0', [[2, 0, 4], [2, 5, 4], [2, 5, 2], [2, 0, 2]], {}],
     ['Tk = 0', [[2, 3, 4], [2, 0, 4], [2, 0, 2], [2, 3, 2]], {}],
+    // Dh and Dv multiples of 4 (≤ 128) take the register-blocked passes: Tq and Tk not multiples of the block.
+    ['blocked, odd Tq and Tk, broadcast batch', [[2, 1, 7, 8], [3, 5, 8], [1, 5, 12], [2, 3, 7, 12]], { scale: 0.6 }],
+    ['blocked, causal, Tq > Tk, dropout', [[2, 7, 4], [2, 5, 4], [2, 5, 8], [2, 7, 8]], { causal: true, dropoutP: 0.3, seed: 12 }],
+    ['blocked, causal, Tq < Tk', [[1, 3, 8], [1, 9, 8], [1, 9, 4], [1, 3, 4]], { causal: true }],
+    ['blocked, widest registers (Dh = Dv = 128)', [[1, 5, 128], [1, 6, 128], [1, 6, 128], [1, 5, 128]], { scale: 0.05, dropoutP: 0.2, seed: 4 }],
+    ['blocked, rank 6', [[2, 1, 2, 1, 3, 4], [1, 2, 1, 2, 5, 4], [2, 2, 1, 1, 5, 4], [2, 2, 2, 2, 3, 4]], {}],
   ] as const)('AttentionGrad, %s, matches the composite for every subset of outputs', async (_, shapes, opts) => {
     const inputs = hostInputs(shapes.map((s) => ({ shape: [...s] })));
     const only = (name: 'dq' | 'dk' | 'dv') => ({ dq: name === 'dq', dk: name === 'dk', dv: name === 'dv' });
@@ -101,5 +107,18 @@ describe.skipIf(!gpu)('attention kernel on WebGPU', () => {
     expect(await compareForward(gpu!, grad({ causal: true }, want), [q!, k!, v!, dOut!, fmask])).toBeNull();
     const imask = ints([3, 1, 1, 6], (i) => (i < 6 ? 0 : (i + 1) % 3));
     expect(await compareForward(gpu!, grad({ dropoutP: 0.5, seed: 2 }), [q!, k!, v!, dOut!, imask])).toBeNull();
+  });
+
+  it('AttentionGrad with masks on the register-blocked passes (Dv a multiple of 4), every subset of outputs', async () => {
+    const [q, k, v, dOut, m] = hostInputs([{ shape: [2, 5, 4] }, { shape: [2, 6, 4] }, { shape: [2, 6, 8] }, { shape: [3, 2, 5, 8] }, { shape: [3, 1, 5, 6] }]);
+    const data = Float32Array.from(m!.data, (x, i) => (i % 7 === 0 || (i >= 30 && i < 36) ? NEG : x));
+    const fmask = { data, shape: [3, 1, 5, 6] };
+    const imask = ints([3, 1, 1, 6], (i) => (i < 6 ? 0 : (i + 1) % 3));
+    const none = { dq: false, dk: false, dv: false };
+    for (const want of [{ dq: true, dk: true, dv: true }, none, { ...none, dq: true }, { ...none, dk: true }, { ...none, dv: true }]) {
+      expect(await compareForward(gpu!, grad({ dropoutP: 0.25, seed: 77 }, want), [q!, k!, v!, dOut!, fmask])).toBeNull();
+      expect(await compareForward(gpu!, grad({ causal: true }, want), [q!, k!, v!, dOut!, fmask])).toBeNull();
+      if (want !== none) expect(await compareForward(gpu!, grad({ dropoutP: 0.5, seed: 2 }, want), [q!, k!, v!, dOut!, imask])).toBeNull();
+    }
   });
 });

@@ -1,7 +1,9 @@
 // LayerNorm and LayerNormGrad on WebGPU against the CPU oracle: with and without the affine
-// inputs, odd widths, rank 6, rows of a constant, every subset of the gradients, empty tensors.
-import { describe, expect, it } from 'vitest';
+// inputs, odd widths, rank 6, rows of a constant, every subset of the gradients, empty tensors;
+// the forward also as workgroup trees (the backend's `reductions: 'tree'`).
+import { afterAll, describe, expect, it } from 'vitest';
 import { LayerNorm, LayerNormGrad, runOpMulti, zeros, type Tensor } from '@crossmodal/tensor';
+import { createWebGpuBackend } from '../create-backend.ts';
 import { testBackend, withGpuDevice } from '../testing/index.ts';
 import { compareForward, hostInputs, onBoth } from '../testing/nn-parity.ts';
 
@@ -78,5 +80,29 @@ describe.skipIf(!gpu)('layer-norm kernels on WebGPU', () => {
     const r = await onBoth(gpu!, fn, [empty, empty, { data: new Float32Array(5).fill(1), shape: [5] }]);
     expect(Array.from(r.gpu['dweight']!.data)).toEqual([0, 0, 0, 0, 0]);
     expect(Array.from(r.gpu['dbias']!.data)).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
+// Every row through the tree (treeMinLength 1): rows shorter than the workgroup leave lanes empty.
+const treeGpu = gpu ? await createWebGpuBackend({ reductions: 'tree', treeMinLength: 1 }) : undefined;
+afterAll(() => treeGpu?.destroy());
+
+describe.skipIf(!gpu)('layer norm as workgroup trees', () => {
+  it.each([
+    [[2, 5, 24], 'both', 1e-5],
+    [[3, 33], 'weight', 1e-5],
+    [[1, 1], 'none', 1e-5],
+    [[4, 257], 'both', 1e-5],
+    [[2, 1001], 'none', 1e-6],
+  ] as const)('LayerNorm of %j (%s, eps %f) matches the oracle to 1e-5', async (shape, affine, eps) => {
+    const d = shape.at(-1)!;
+    const inputs = hostInputs([{ shape: [...shape], low: -3, high: 5 }, f(d), f(d)]);
+    expect(await compareForward(treeGpu!, forward(eps, affine), inputs, tol)).toBeNull();
+  });
+
+  it('normalises a constant row to 0 with rstd = 1/√eps', async () => {
+    const r = await onBoth(treeGpu!, forward(1e-4, 'none'), [{ data: new Float32Array(600).fill(2.5), shape: [2, 300] }]);
+    expect(r.gpu['out']!.data.every((v) => v === 0)).toBe(true);
+    expect(r.gpu['rstd']!.data[1]).toBeCloseTo(100, 3);
   });
 });

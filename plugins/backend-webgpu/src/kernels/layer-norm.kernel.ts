@@ -1,10 +1,12 @@
-// WebGPU kernels of LayerNorm and its backward: one invocation per row for out/mean/rstd and dx,
-// one per column for dweight/dbias (each column loops every row: no atomics, deterministic sums).
+// WebGPU kernels of LayerNorm and its backward: one invocation per row for out/mean/rstd (a
+// workgroup per long row under the backend's 'tree' setting) and dx, one per column for
+// dweight/dbias (each column loops every row: no atomics, deterministic sums).
 import { defineKernel, LayerNorm, LayerNormGrad } from '@crossmodal/tensor';
 import { dispatch1d, f32 } from '../program.ts';
 import { layerNormProgram } from '../programs/layer-norm.program.ts';
 import { layerNormGradRowsProgram } from '../programs/layer-norm-grad-rows.program.ts';
 import { layerNormGradColumnsProgram } from '../programs/layer-norm-grad-columns.program.ts';
+import { dispatchRows } from '../programs/workgroup-tree.wgsl.ts';
 import { WEBGPU, type GpuStorage, type WebGpuBackend } from '../webgpu-backend.ts';
 
 const layerNormKernel = defineKernel(LayerNorm, WEBGPU, (b: WebGpuBackend, { x, weight, bias }, { eps }) => {
@@ -18,8 +20,9 @@ const layerNormKernel = defineKernel(LayerNorm, WEBGPU, (b: WebGpuBackend, { x, 
   const rstd = b.alloc(rows * 4);
   if (rows > 0) {
     const ins = [x.storage, ...(weight ? [weight.storage] : []), ...(bias ? [bias.storage] : [])];
-    const program = layerNormProgram({ weight: weight !== undefined, bias: bias !== undefined });
-    b.run(program, ins, [out, mean, rstd], [rows, d, f32(eps)], dispatch1d(rows));
+    const tree = b.settings.reductions === 'tree' && d >= b.settings.treeMinLength;
+    const program = layerNormProgram({ weight: weight !== undefined, bias: bias !== undefined }, tree);
+    b.run(program, ins, [out, mean, rstd], [rows, d, f32(eps)], tree ? dispatchRows(rows) : dispatch1d(rows));
   }
   return { out, mean, rstd };
 });

@@ -1,5 +1,6 @@
 // WebGPU kernel for MatMul: op(A)·op(B) over the last two axes with broadcast batch axes, through
-// the register-blocked program (a 4×4 output tile per invocation, 8×8 for large products).
+// the register-blocked program (a 4×4 output tile per invocation, 8×8 for large products), with
+// f16 operands when the backend was created with `f16: true`.
 import { defineKernel, MatMul, type KernelInput, type MatMulAttrs, type OutMeta } from '@crossmodal/tensor';
 import { dispatch1d } from '../program.ts';
 import { broadcastStrides } from '../programs/broadcast.ts';
@@ -38,7 +39,9 @@ export function runMatmul(b: WebGpuBackend, a: KernelInput<GpuStorage>, bIn: Ker
   const t = tile ?? matmulTile(m, n, k);
   const { meta, tiles } = matmulMeta({ m, n, k, batchShape: walk.shape, aBatchStrides: walk.strides[0]!, bBatchStrides: walk.strides[1]! }, t, t);
   // vec4 bindings need every row start 4-aligned: the contiguous axis a multiple of 4.
-  const program = matmulProgram({ transA, transB, vecA: (transA ? m : k) % 4 === 0, vecB: (transB ? k : n) % 4 === 0, rows: t, cols: t });
+  const vecA = (transA ? m : k) % 4 === 0;
+  const vecB = (transB ? k : n) % 4 === 0;
+  const program = matmulProgram({ transA, transB, vecA, vecB, rows: t, cols: t, ...(b.settings.f16 && { f16: true }) });
   b.run(program, [a.storage, bIn.storage], [result], meta, dispatch1d(tiles));
   return result;
 }

@@ -1,8 +1,10 @@
 // Reductions on WebGPU against the CPU oracle: any axes with keepDim, rank 0 and rank 6, empty
 // axes and outputs, int32, NaN, ties, long rows (the split two-pass path) and more outputs than
-// one dispatch axis holds.
-import { describe, expect, it } from 'vitest';
-import { argmax, argmin, max, min, sum, type Tensor } from '@crossmodal/tensor';
+// one dispatch axis holds — on the serial programs and, forced by the backend's `reductions`
+// setting, on the workgroup trees a hardware adapter gets.
+import { afterAll, describe, expect, it } from 'vitest';
+import { argmax, argmin, max, mean, min, sum, type Tensor } from '@crossmodal/tensor';
+import { createWebGpuBackend } from '../create-backend.ts';
 import { reduceMeta, reduceProgram } from '../programs/reduce.program.ts';
 import { testBackend, withGpuDevice } from '../testing/index.ts';
 import { compareForward, hostInputs, onBoth } from '../testing/nn-parity.ts';
@@ -96,5 +98,72 @@ describe.skipIf(!gpu)('reduction kernels on WebGPU', () => {
   it('runs more outputs than one dispatch axis holds (65535 workgroups)', async () => {
     const inputs = hostInputs([f(65535 * 64 + 9, 2)]);
     expect(await compareForward(gpu!, (x: Tensor) => ({ s: sum(x, 1), a: argmin(x, 1) }), inputs)).toBeNull();
+  });
+});
+
+// Every row through the tree (treeMinLength 1), so short and odd rows exercise empty lanes too.
+const treeGpu = gpu ? await createWebGpuBackend({ reductions: 'tree', treeMinLength: 1 }) : undefined;
+afterAll(() => treeGpu?.destroy());
+
+describe.skipIf(!gpu)('reduction kernels as workgroup trees', () => {
+  it('picks the strategy from the adapter: serial on a software adapter, tree on a hardware one', () => {
+    expect(gpu!.settings.reductions).toBe(gpu!.acquired.software ? 'serial' : 'tree');
+    expect(treeGpu!.settings.reductions).toBe('tree');
+  });
+
+  it.each([
+    [[3, 1], [1]],
+    [[4, 5], [1]],
+    [[3, 257], [1]], // one more than the lanes: one lane folds two elements
+    [[2, 1001], [0, 1]],
+    [[1001, 3], [0]], // strided rows
+    [[2, 255, 3], [1]],
+    [[3, 5, 7], [0, 2]], // two reduced axes that do not merge: the serial fallback
+  ])('sum, max, min and mean of %j over %j match the oracle', async (shape, axes) => {
+    const fn = (x: Tensor) => ({ ...all(x, axes, false), mean: mean(x, axes) });
+    expect(await compareForward(treeGpu!, fn, hostInputs([f(...shape)]))).toBeNull();
+  });
+
+  it.each([
+    [[5, 7], 1],
+    [[3, 999], 1],
+    [[513, 2], 0],
+  ])('argmax and argmin of %j along %i match the oracle', async (shape, axis) => {
+    const fn = (x: Tensor) => ({ hi: argmax(x, axis), lo: argmin(x, axis) });
+    expect(await compareForward(treeGpu!, fn, hostInputs([f(...shape)]))).toBeNull();
+  });
+
+  it('takes the first extreme and the first NaN although lanes interleave indices', async () => {
+    // Row 0: ties at 3 and 260 (different lanes; 3 first). Row 1: NaN at 300 and 40 (40 first).
+    const data = new Float32Array(2 * 600).fill(0);
+    data[3] = 9;
+    data[260] = 9;
+    data[100] = -9;
+    data[356] = -9;
+    data[600 + 300] = Number.NaN;
+    data[600 + 40] = Number.NaN;
+    const fn = (x: Tensor) => ({ hi: argmax(x, 1), lo: argmin(x, 1), max: max(x, 1), min: min(x, 1) });
+    const r = await onBoth(treeGpu!, fn, [{ data, shape: [2, 600] }]);
+    expect(Array.from(r.gpu['hi']!.data)).toEqual([3, 40]);
+    expect(Array.from(r.gpu['lo']!.data)).toEqual([100, 40]);
+    expect(Array.from(r.gpu['max']!.data)).toEqual([9, Number.NaN]);
+    expect(await compareForward(treeGpu!, fn, [{ data, shape: [2, 600] }])).toBeNull();
+  });
+
+  it('reduces int32 rows exactly', async () => {
+    const fn = (x: Tensor) => ({ ...all(x, [1], false), arg: argmin(x, 1) });
+    const inputs = hostInputs([{ shape: [4, 301], kind: 'int', low: -50, high: 50 }]);
+    expect(await compareForward(treeGpu!, fn, inputs, { atol: 0, rtol: 0 })).toBeNull();
+  });
+
+  it('keeps long rows within 1e-5 of the double-precision sum (split into tree chunks and whole)', async () => {
+    const long = hostInputs([{ shape: [3, 1 << 20], low: 0, high: 1 }]);
+    const fn = (x: Tensor) => ({ rows: sum(x, 1), total: sum(x), max: max(x, 1), arg: argmax(x, 1) });
+    expect(await compareForward(treeGpu!, fn, long, { atol: 0, rtol: 1e-5 })).toBeNull();
+  });
+
+  it('runs more rows than one dispatch axis holds (65535 workgroups)', async () => {
+    const inputs = hostInputs([f(65535 + 9, 3)]);
+    expect(await compareForward(treeGpu!, (x: Tensor) => sum(x, 1), inputs)).toBeNull();
   });
 });

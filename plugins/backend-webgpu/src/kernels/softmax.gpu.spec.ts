@@ -1,7 +1,9 @@
 // Softmax, LogSoftmax and SoftmaxGrad on WebGPU against the CPU oracle: any axis, odd sizes,
-// rows of −∞ and NaN, rank 0 and rank 6, empty tensors, and more rows than one dispatch axis holds.
-import { describe, expect, it } from 'vitest';
+// rows of −∞ and NaN, rank 0 and rank 6, empty tensors, and more rows than one dispatch axis holds;
+// the forward also as workgroup trees (the backend's `reductions: 'tree'`).
+import { afterAll, describe, expect, it } from 'vitest';
 import { logSoftmax, runOp, softmax, SoftmaxGrad, type Tensor } from '@crossmodal/tensor';
+import { createWebGpuBackend } from '../create-backend.ts';
 import { testBackend } from '../testing/index.ts';
 import { compareForward, hostInputs, onBoth } from '../testing/nn-parity.ts';
 
@@ -59,4 +61,35 @@ describe.skipIf(!gpu)('softmax kernels on WebGPU', () => {
     const fn = (y: Tensor, dy: Tensor) => runOp(SoftmaxGrad, { y, dy }, { axis });
     expect(await compareForward(gpu!, fn, inputs)).toBeNull();
   });
+});
+
+// Every row through the tree (treeMinLength 1): rows shorter than the workgroup leave lanes empty.
+const treeGpu = gpu ? await createWebGpuBackend({ reductions: 'tree', treeMinLength: 1 }) : undefined;
+afterAll(() => treeGpu?.destroy());
+
+describe.skipIf(!gpu)('softmax as workgroup trees', () => {
+  it.each([
+    [[6, 37], -1],
+    [[3, 257], -1],
+    [[2, 1001], 1],
+    [[3, 300, 5], 1], // strided rows
+    [[1], 0],
+  ])('softmax and logSoftmax of %j along %i match the oracle', async (shape, axis) => {
+    const inputs = hostInputs([{ shape, low: -6, high: 6 }]);
+    const fn = (x: Tensor) => ({ out: softmax(x, axis), log: logSoftmax(x, axis) });
+    expect(await compareForward(treeGpu!, fn, inputs)).toBeNull();
+  });
+
+  it('gives 0 / −∞ for a row of −∞ and propagates NaN', async () => {
+    const data = new Float32Array(3 * 300).map((_, i) => Math.sin(i));
+    data.fill(NEG, 300, 600);
+    data[600 + 299] = Number.NaN;
+    const fn = (x: Tensor) => ({ out: softmax(x, -1), log: logSoftmax(x, -1) });
+    const r = await onBoth(treeGpu!, fn, [{ data, shape: [3, 300] }]);
+    expect(r.gpu['out']!.data.slice(300, 600).every((v) => v === 0)).toBe(true);
+    expect(r.gpu['log']!.data.slice(300, 600).every((v) => v === NEG)).toBe(true);
+    expect(r.gpu['out']!.data.slice(600).every(Number.isNaN)).toBe(true);
+    expect(await compareForward(treeGpu!, fn, [{ data, shape: [3, 300] }])).toBeNull();
+  });
+  // More rows than one dispatch axis holds: reduce.gpu.spec.ts runs the shared dispatchRows there.
 });

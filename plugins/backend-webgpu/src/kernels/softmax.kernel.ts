@@ -1,9 +1,11 @@
 // WebGPU kernels of the softmax family: Softmax, LogSoftmax and the softmax backward, each one
-// invocation per row along the op's axis.
+// invocation per row along the op's axis (the forward: a workgroup per long row under the backend's
+// 'tree' setting).
 import { defineKernel, LogSoftmax, normalizeAxis, Softmax, SoftmaxGrad, type Shape } from '@crossmodal/tensor';
 import { dispatch1d } from '../program.ts';
 import { softmaxProgram, type SoftmaxKind } from '../programs/softmax.program.ts';
 import { softmaxGradProgram } from '../programs/softmax-grad.program.ts';
+import { dispatchRows } from '../programs/workgroup-tree.wgsl.ts';
 import { WEBGPU, type GpuStorage, type WebGpuBackend } from '../webgpu-backend.ts';
 
 /** Rows along `axis`: [rows, len, inner] with rows = outer·inner (a scalar is one row of one). */
@@ -21,7 +23,8 @@ const rowwise = (op: typeof Softmax, kind: SoftmaxKind) =>
     const y = b.alloc(x.size * 4);
     if (x.size === 0) return y;
     const meta = rowMeta(x.shape, axis);
-    b.run(softmaxProgram(kind), [x.storage], [y], meta, dispatch1d(meta[0]));
+    const tree = b.settings.reductions === 'tree' && meta[1] >= b.settings.treeMinLength;
+    b.run(softmaxProgram(kind, tree), [x.storage], [y], meta, tree ? dispatchRows(meta[0]) : dispatch1d(meta[0]));
     return y;
   });
 

@@ -6,6 +6,7 @@ import type { WgslProgram } from '../program.ts';
 import { attentionBlockProgram, attentionProgram } from './attention.program.ts';
 import { attentionGradRowsProgram } from './attention-grad-rows.program.ts';
 import { attentionGradKeysProgram } from './attention-grad-keys.program.ts';
+import { attentionGradBlockKeysProgram, attentionGradBlockRowsProgram } from './attention-grad-block.program.ts';
 import { dropoutProgram } from './dropout.program.ts';
 import { geluGradProgram } from './gelu-grad.program.ts';
 import { layerNormProgram } from './layer-norm.program.ts';
@@ -27,6 +28,11 @@ function variants(): WgslProgram[] {
   }
   for (const mask of masks) {
     for (const dropout of bools) {
+      for (const [dchunk, vchunk, rows] of [[4, 8, 4], [64, 64, 4], [64, 64, 2]] as const) {
+        const f = { mask, dropout, dchunk, vchunk, rows };
+        out.push(attentionGradBlockRowsProgram(f, true), attentionGradBlockRowsProgram(f, false));
+        for (const want of [{ dk: true, dv: false }, { dk: false, dv: true }, { dk: true, dv: true }]) out.push(attentionGradBlockKeysProgram(f, want));
+      }
       for (const chunk of [4, 128]) {
         out.push(attentionProgram({ mask, dropout, chunk }, false), attentionProgram({ mask, dropout, chunk }, true));
         for (const dchunk of [4, 16, 64]) {

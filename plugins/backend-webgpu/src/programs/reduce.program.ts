@@ -10,8 +10,8 @@ import { padWords } from './strided.ts';
 /** What a reduction computes. */
 export type ReduceMode = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
-/** Meta: [invocations, keptRank, redRank, chunkLen, chunks, redCount, 1.0 (f32), _, keptShape, keptStrides, redShape, redStrides]. */
-const META_WORDS = 8 + 4 * MAX_RANK;
+/** Meta (shared with the tree program): [invocations, keptRank, redRank, chunkLen, chunks, redCount, 1.0 (f32), _, keptShape, keptStrides, redShape, redStrides]. */
+export const REDUCE_META_WORDS = 8 + 4 * MAX_RANK;
 
 /** Where the reduction reads: kept axes (one output element each) and reduced axes, both as input strides. */
 export interface ReducePlan {
@@ -31,8 +31,11 @@ export function reduceMeta(plan: ReducePlan, nOut: number, chunkLen: number, chu
   ];
 }
 
-/** The accumulator's declaration, one step over `v` (reduced index `ri`), and the value stored. */
-function accumulator(mode: ReduceMode, t: WgslType): { init: string; step: string; result: string } {
+/**
+ * The accumulator's declaration, one step over `v` (reduced index `ri`), and the value stored (the
+ * workgroup-tree program runs the same steps per lane). Needs `bits()` and, for f32, WGSL_MATH.
+ */
+export function accumulator(mode: ReduceMode, t: WgslType): { init: string; step: string; result: string } {
   const isF = t === 'f32';
   // ±inf from run-time bits: a constant infinity is a WGSL compile error.
   const lowest = isF ? 'bitcast<f32>(bits(0xff800000u))' : 'bitcast<i32>(0x80000000u)';
@@ -61,18 +64,21 @@ function accumulator(mode: ReduceMode, t: WgslType): { init: string; step: strin
   }
 }
 
+/** WGSL `bits(b)`: b laundered through a var, so ±inf built from it is not a constant expression. */
+export const WGSL_BITS = 'fn bits(b: u32) -> u32 { var v = b; return v; }';
+
 /** A reduction of `T` elements; arg modes write i32, the others `T`. */
 export function reduceProgram(mode: ReduceMode, t: WgslType): WgslProgram {
   const { init, step, result } = accumulator(mode, t);
   const outType = mode === 'argmax' || mode === 'argmin' ? 'i32' : t;
   return {
     key: `reduce/${mode}/${t}`,
-    metaWords: META_WORDS,
+    metaWords: REDUCE_META_WORDS,
     source: `@group(0) @binding(0) var<storage, read> x: array<${t}>;
 @group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
-${metaPrelude(2, META_WORDS)}
+${metaPrelude(2, REDUCE_META_WORDS)}
 ${t === 'f32' ? WGSL_MATH : ''}
-fn bits(b: u32) -> u32 { var v = b; return v; }
+${WGSL_BITS}
 const KS = 8u; const KT = ${8 + MAX_RANK}u; const RS = ${8 + 2 * MAX_RANK}u; const RT = ${8 + 3 * MAX_RANK}u;
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
