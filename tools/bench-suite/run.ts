@@ -138,6 +138,6 @@ parts.push(...notes.map((n) => `- ${n}`), '', END);
 if (!flag('no-write')) {
   const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
   await writeFile(here('./results.json'), `${JSON.stringify(records, null, 2)}\n`);
-  await updateSection(here('../../BENCHMARKS.md'), BEGIN, END, parts.join('\n'), '\n<!-- bench/run.ts: begin');
+  await updateSection(here('../../BENCHMARKS.md'), BEGIN, END, parts.join('\n'));
 }
 console.log(notes.join('\n'));
