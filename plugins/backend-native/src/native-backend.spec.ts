@@ -29,6 +29,22 @@ describe.skipIf(!native)('NativeBackend storage', () => {
     expect(be.memory()).toEqual(before);
   });
 
+  it('hands a released array out unzeroed only through outUninitialized', () => {
+    const be = native!;
+    be.trim();
+    const a = be.upload(Float32Array.from({ length: 300 }, () => 7));
+    const data = a.data;
+    be.release(a);
+    const b = be.outUninitialized({ dtype: 'float32', size: 300, shape: [300] });
+    expect(b.data).toBe(data);
+    expect(b.data[0]).toBe(7); // not zeroed: the kernel overwrites every element
+    const c = be.outUninitialized({ dtype: 'float32', size: 300, shape: [300] }); // nothing free: a fresh, zeroed array
+    expect([...c.data].every((x) => x === 0)).toBe(true);
+    be.release(b);
+    be.release(c);
+    be.trim();
+  });
+
   it('keeps dtypes apart and does not keep small arrays', () => {
     const be = native!;
     be.trim();

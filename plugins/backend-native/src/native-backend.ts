@@ -71,9 +71,20 @@ export class NativeBackend implements Backend<NativeStorage> {
     return this.#count(new NativeStorage(allocArray(dtype, size)));
   }
 
-  /** A new storage for an output the kernel was told about. */
+  /** A new zero-filled storage for an output the kernel was told about. */
   out(meta: OutMeta): NativeStorage {
     return this.alloc(meta.dtype, meta.size);
+  }
+
+  /**
+   * An output storage whose contents are unspecified (a reused array is not zeroed): only for
+   * kernels that write every element, such as MatMul (sgemm with beta = 0 overwrites C).
+   */
+  outUninitialized(meta: OutMeta): NativeStorage {
+    const reused = this.#free.get(`${meta.dtype}:${meta.size}`)?.pop();
+    if (!reused) return this.alloc(meta.dtype, meta.size);
+    this.#cachedBytes -= reused.byteLength;
+    return this.#count(new NativeStorage(reused));
   }
 
   upload(data: TypedArray): NativeStorage {

@@ -6,3 +6,4 @@ export { fromGolden, fromGoldenMap, type GoldenCase, type GoldenTensor } from '.
 export { compareBackends, makeInputs, type InputSpec, type ParityOptions, type ParityResult } from './parity.ts';
 export { allOps, conformanceCases, opsWithoutKernel, type ConformanceCase } from './conformance.ts';
 export { cpuWithoutKernels } from './backends.ts';
+export { checkConformanceProperty, conformanceProperties, type ConformanceProperty, type PropertyCase, type PropertyRunOptions } from './conformance-properties.ts';

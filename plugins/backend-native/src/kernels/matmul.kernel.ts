@@ -10,7 +10,8 @@ export const matmulKernel = defineKernel(MatMul, NATIVE, (be: NativeBackend, { a
   const k = transA ? a.shape.at(-2)! : a.shape.at(-1)!;
   assertIndexable('MatMul', a.size, b.size, o.size);
   const batch = o.shape.slice(0, -2);
-  const out = be.out(o);
+  // sgemm with beta = 0 writes every element (and the addon zeroes the output itself when k = 0).
+  const out = be.outUninitialized(o);
   be.addon.matmul(a.storage.data as Float32Array, b.storage.data as Float32Array, out.data as Float32Array,
     batchOffsets(batch, a.shape.slice(0, -2), m * k), batchOffsets(batch, b.shape.slice(0, -2), k * n), m, n, k, transA, transB);
   return out;
