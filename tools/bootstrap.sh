@@ -67,6 +67,8 @@ fi
 # The native CPU backend (plugins/backend-native): a Node-API addon built by node-gyp against the
 # installed Node's headers and linked with Debian's OpenBLAS.
 apt_install_if_missing g++ make python3 libopenblas-dev
+# Real data for the ViT (plugins/dataset-fashion-mnist): gzipped IDX files in /usr/share/datasets/fashion-mnist.
+apt_install_if_missing dataset-fashion-mnist
 # ==== end of apt packages =========================================================================
 
 # --- node ---------------------------------------------------------------------------------------
