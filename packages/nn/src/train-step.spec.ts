@@ -1,31 +1,11 @@
 // End to end: a tiny transformer classifier learns with AdamW, and a step leaks no tensor.
 import { describe, expect, it } from 'vitest';
-import { crossEntropy, manualSeed, memory, randn, tensor, tidy, zeros, type Tensor } from '@crossmodal/tensor';
-import { Module } from './module.ts';
-import { Parameter } from './parameter.ts';
-import { truncNormal_ } from './init.ts';
-import { LayerNorm } from './layers/layer-norm.ts';
-import { Linear } from './layers/linear.ts';
-import { TransformerLayer } from './layers/transformer-layer.ts';
+import { crossEntropy, manualSeed, memory, randn, tensor, tidy } from '@crossmodal/tensor';
 import { AdamW } from './optim/adam.ts';
 import { clipGradNorm } from './optim/clip-grad.ts';
+import { TINY, TinyClassifier } from './testing/tiny-classifier.ts';
 
-const [B, T, D, H, CLASSES] = [4, 5, 16, 2, 5];
-
-/** A 2-layer pre-norm transformer with learned positions and a head on the mean-pooled states. */
-class TinyClassifier extends Module {
-  readonly pos = new Parameter(truncNormal_(zeros([T, D])));
-  readonly blocks = [0, 1].map(() => new TransformerLayer({ dim: D, heads: H, mlpDim: 4 * D, dropout: 0.1, attnDropout: 0.1, eps: 1e-6 }));
-  readonly norm = new LayerNorm(D, { eps: 1e-6 });
-  readonly head = new Linear(D, CLASSES);
-
-  /** x [B, T, D] → logits [B, CLASSES] */
-  forward(x: Tensor): Tensor {
-    let h = x.add(this.pos); // [B, T, D]
-    for (const block of this.blocks) h = block.forward(h).out;
-    return this.head.forward(this.norm.forward(h).mean(1)); // [B, D] → [B, CLASSES]
-  }
-}
+const { batch: B, tokens: T, dim: D } = TINY;
 
 describe('a training step', () => {
   it('lowers the loss of a 2-layer transformer over 30 AdamW steps and leaks nothing', () => {

@@ -16,6 +16,23 @@ namespace {
 // Below this many multiply-adds per matrix, threading inside OpenBLAS costs more than it saves.
 constexpr int64_t kSmallGemm = int64_t(1) << 22;
 
+/**
+ * Runs gemm(t) for every batch matrix t: many small matrices one single-threaded sgemm per pool
+ * thread, otherwise one after another with OpenBLAS threading inside each.
+ */
+template <typename Gemm>
+void run_gemms(int64_t batch, int64_t macs, const Gemm& gemm) {
+  if (batch > 1 && macs < kSmallGemm && threads() > 1) {
+    openblas_set_num_threads(1);
+    parallel_for(batch, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t t = lo; t < hi; t++) gemm(t);
+    });
+    openblas_set_num_threads(threads());
+  } else {
+    for (int64_t t = 0; t < batch; t++) gemm(t);
+  }
+}
+
 // matmul(a, b, out, offsA, offsB, m, n, k, transA, transB)
 Napi::Value MatMul(const Napi::CallbackInfo& info) {
   const char* op = "MatMul";
@@ -47,15 +64,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
     cblas_sgemm(CblasRowMajor, opA, opB, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a.data + offA.data[t], lda,
                 b.data + offB.data[t], ldb, 0.0f, out.data + t * m * n, static_cast<int>(n));
   };
-  if (batch > 1 && m * n * k < kSmallGemm && threads() > 1) {
-    openblas_set_num_threads(1);
-    parallel_for(batch, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t t = lo; t < hi; t++) gemm(t);
-    });
-    openblas_set_num_threads(threads());
-  } else {
-    for (int64_t t = 0; t < batch; t++) gemm(t);
-  }
+  run_gemms(batch, m * n * k, gemm);
   return info.Env().Undefined();
 }
 
@@ -73,17 +82,7 @@ Napi::Value SgemmReference(const Napi::CallbackInfo& info) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a.data() + t * m * k,
                 static_cast<int>(k), b.data() + t * k * n, static_cast<int>(n), 0.0f, c.data() + t * m * n, static_cast<int>(n));
   };
-  auto once = [&] {
-    if (batch > 1 && m * n * k < kSmallGemm && threads() > 1) {
-      openblas_set_num_threads(1);
-      parallel_for(batch, 1, [&](int64_t lo, int64_t hi) {
-        for (int64_t t = lo; t < hi; t++) gemm(t);
-      });
-      openblas_set_num_threads(threads());
-    } else {
-      for (int64_t t = 0; t < batch; t++) gemm(t);
-    }
-  };
+  auto once = [&] { run_gemms(batch, m * n * k, gemm); };
   once();  // warm-up: OpenBLAS allocates its buffers and starts its threads
   auto t0 = std::chrono::steady_clock::now();
   for (int64_t r = 0; r < reps; r++) once();

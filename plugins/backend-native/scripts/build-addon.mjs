@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Builds the Node-API addon with node-gyp against the installed Node's headers (nothing is
-// downloaded). Run by `npm ci` (the package's install script) and by tools/bootstrap.sh.
+// downloaded), unless the build is newer than every source (--force rebuilds anyway). Run by
+// `npm ci` (the package's install script) and by tools/bootstrap.sh.
 // Without --strict a failed build is not an install failure: it prints one line and records the
 // cause in build/BUILD_FAILED.txt, which the loader reports when the runtime asks for the backend.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +32,20 @@ function fail(cause) {
     process.exit(1);
   }
   console.warn(`${line}. The runtime will use another backend.`);
+  process.exit(0);
+}
+
+/** True when the built addon is newer than binding.gyp and every file under native/ (an npm install of another package then costs nothing). */
+function upToDate() {
+  const built = join(root, 'build', 'Release', 'crossmodal_native.node');
+  if (!existsSync(built)) return false;
+  const t = statSync(built).mtimeMs;
+  const sources = [join(root, 'binding.gyp'), ...readdirSync(join(root, 'native')).map((f) => join(root, 'native', f))];
+  return sources.every((f) => statSync(f).mtimeMs <= t);
+}
+
+if (!process.argv.includes('--force') && upToDate()) {
+  console.log('backend-native: addon up to date (build/Release/crossmodal_native.node; --force rebuilds)');
   process.exit(0);
 }
 

@@ -2,62 +2,20 @@
 // seeds: the loss and every gradient agree), then many steps that must leak no tensor, storage
 // or pooled GPU buffer, with no op of the step left to a composite.
 import { describe, expect, it } from 'vitest';
-import {
-  createCpuBackend, crossEntropy, manualSeed, memory, randn, setBackend, tensor, tidy, zeros, type Backend, type Tensor,
-} from '@crossmodal/tensor';
+import { createCpuBackend, memory, type Backend } from '@crossmodal/tensor';
 import { opsWithoutKernel } from '@crossmodal/tensor/testing';
-import { AdamW, clipGradNormAsync, LayerNorm, Linear, Module, Parameter, TransformerLayer, truncNormal_ } from '@crossmodal/nn';
+import { clipGradNormAsync } from '@crossmodal/nn';
+import { relError, tinyLossAndGrads as lossAndGrads, tinySetup as setup } from '@crossmodal/nn/testing';
 import { testBackend, withGpuDevice } from './testing/index.ts';
 import type { WebGpuBackend } from './webgpu-backend.ts';
 
 const backend = await testBackend();
 const gpu = typeof backend === 'string' ? undefined : backend;
-const [B, T, D, H, CLASSES] = [4, 5, 16, 2, 5];
 /**
  * Steps of the leak test: the issue's 1,000 (a step is ~40 ms on lavapipe here, so ~40 s);
  * `LEAK_STEPS=n` overrides it for a quick local run or a longer soak.
  */
 const LEAK_STEPS = Number(process.env['LEAK_STEPS'] ?? 1000);
-
-/** A 2-layer pre-norm transformer with learned positions and a head on the mean-pooled states. */
-class TinyClassifier extends Module {
-  readonly pos = new Parameter(truncNormal_(zeros([T, D])));
-  readonly blocks = [0, 1].map(() => new TransformerLayer({ dim: D, heads: H, mlpDim: 4 * D, dropout: 0.1, attnDropout: 0.1, eps: 1e-6 }));
-  readonly norm = new LayerNorm(D, { eps: 1e-6 });
-  readonly head = new Linear(D, CLASSES);
-
-  /** x [B, T, D] → logits [B, CLASSES] */
-  forward(x: Tensor): Tensor {
-    let h = x.add(this.pos); // [B, T, D]
-    for (const block of this.blocks) h = block.forward(h).out;
-    return this.head.forward(this.norm.forward(h).mean(1)); // [B, D] → [B, CLASSES]
-  }
-}
-
-/** The model, data and optimizer built on `on` from seed 0 (host-side init: equal on every backend). */
-function setup(on: Backend): { model: TinyClassifier; x: Tensor; y: Tensor; opt: AdamW; dispose: () => void } {
-  const prev = setBackend(on);
-  try {
-    manualSeed(0);
-    const x = randn([B, T, D]);
-    const y = tensor([0, 3, 1, 4], [B], { dtype: 'int32' });
-    const model = new TinyClassifier();
-    const opt = new AdamW(model.parameters(), { lr: 3e-3, weightDecay: 0.01 });
-    return { model, x, y, opt, dispose: () => [x, y].forEach((t) => t.dispose()) };
-  } finally {
-    setBackend(prev);
-  }
-}
-
-/** Forward and backward of one step (dropout seeds drawn from `seed`); the loss tensor is returned. */
-function lossAndGrads({ model, x, y }: { model: TinyClassifier; x: Tensor; y: Tensor }, seed: number): Tensor {
-  manualSeed(seed);
-  return tidy(() => {
-    const l = crossEntropy(model.forward(x), y);
-    l.backward();
-    return l;
-  });
-}
 
 const FUSED = ['AdamStep', 'Attention', 'AttentionGrad', 'Dropout', 'Gelu', 'GeluGrad', 'LayerNorm', 'LayerNormGrad', 'LogSoftmax'];
 
@@ -71,17 +29,6 @@ function recordingCpu(): { backend: Backend; used: Set<string> } {
   return { backend: { ...cpu, kernels }, used };
 }
 
-/**
- * ‖a − b‖ / max(‖b‖, 1e-4). NOTE: the floor is for gradients that are 0 in exact arithmetic: k's
- * bias adds q·b to every score of a row, which softmax ignores, so both backends return rounding
- * noise of ~1e-9 there, and a plain relative error of noise against noise is meaningless.
- */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let [num, den] = [0, 0];
-  for (let i = 0; i < b.length; i++) [num, den] = [num + (a[i]! - b[i]!) ** 2, den + b[i]! ** 2];
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-4);
-}
-
 describe.skipIf(!gpu)('a transformer training step on WebGPU', () => {
   it('has a WebGPU kernel for every op the step dispatches (no composite fallback)', () => {
     const { backend: cpu, used } = recordingCpu();
@@ -91,8 +38,6 @@ describe.skipIf(!gpu)('a transformer training step on WebGPU', () => {
     // The fused ops are what the step is made of (the oracle also records its composites' ops).
     expect([...used].filter((op) => FUSED.includes(op)).sort()).toEqual([...FUSED].sort());
     expect(opsWithoutKernel(gpu!).filter((op) => used.has(op))).toEqual([]);
-    s.opt.disposeState();
-    s.model.dispose();
     s.dispose();
   });
 
@@ -115,11 +60,7 @@ describe.skipIf(!gpu)('a transformer training step on WebGPU', () => {
       expect(worst.filter(([, e]) => !(e <= 1e-4))).toEqual([]);
       for (const l of [lc, lg]) l.dispose();
     });
-    for (const s of [cpu, dev]) {
-      s.opt.disposeState();
-      s.model.dispose();
-      s.dispose();
-    }
+    for (const s of [cpu, dev]) s.dispose();
   });
 
   it(`keeps memory() and the GPU buffer pool flat over ${LEAK_STEPS} AdamW steps after the first`, async () => {
@@ -143,8 +84,6 @@ describe.skipIf(!gpu)('a transformer training step on WebGPU', () => {
       }
     });
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
-    dev.opt.disposeState();
-    dev.model.dispose();
     dev.dispose();
   }, Math.max(120_000, LEAK_STEPS * 400));
 });
