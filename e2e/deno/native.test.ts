@@ -4,7 +4,7 @@
 import { createNativeBackend, loadAddon } from '@crossmodal/backend-native';
 import { createCpuBackend } from '@crossmodal/tensor';
 import { compareBackends, conformanceCases } from '@crossmodal/tensor/testing';
-import { expectSameStep } from './transformer-step.ts';
+import { expectSameStep } from './src/testing/transformer-step.ts';
 
 const load = loadAddon();
 if (!load.ok) throw new Error(`the native addon must load under Deno: ${load.reason}`);

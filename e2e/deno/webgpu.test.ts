@@ -4,7 +4,7 @@
 import { createWebGpuBackend } from '@crossmodal/backend-webgpu';
 import { createCpuBackend } from '@crossmodal/tensor';
 import { compareBackends, conformanceCases } from '@crossmodal/tensor/testing';
-import { expectSameStep } from './transformer-step.ts';
+import { expectSameStep } from './src/testing/transformer-step.ts';
 
 const gpu = await createWebGpuBackend();
 const cpu = createCpuBackend();
