@@ -17,7 +17,11 @@ describe('crossmodal list, --help, --version', () => {
     const cells = rows.map((row) => row.split(/\s{2,}/).slice(0, 3).join(' '));
     for (const expected of [
       'model mlp-spirals @crossmodal/model-mlp',
+      'model vit-tiny @crossmodal/model-vit',
+      'model vit-b16-224 @crossmodal/model-vit',
       'encoder mlp @crossmodal/model-mlp',
+      'encoder vit @crossmodal/model-vit',
+      'dataset fashion-mnist @crossmodal/dataset-fashion-mnist',
       'head classification @crossmodal/head-classification',
       'dataset blobs @crossmodal/dataset-synthetic',
       'dataset spirals @crossmodal/dataset-synthetic',

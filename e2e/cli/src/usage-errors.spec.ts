@@ -38,7 +38,7 @@ describe('crossmodal usage and config errors', () => {
   it('exits 2 for an unknown preset, listing the known ones', () => {
     const r = train('preset.yaml', smallConfig({ epochs: 1, outputDir: 'runs/preset' }).replace('mlp-spirals', 'mlp-spiral'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("crossmodal: model.preset: Unknown model 'mlp-spiral'. Did you mean 'mlp-spirals'? Known models: mlp-spirals.\n");
+    expect(r.stderr).toBe("crossmodal: model.preset: Unknown model 'mlp-spiral'. Did you mean 'mlp-spirals'? Known models: mlp-spirals, vit-b16-224, vit-b16-384, vit-b32-224, vit-b32-384, vit-l16-224, vit-l16-384, vit-l32-224, vit-l32-384, vit-s16-224, vit-s16-384, vit-t16-224, vit-t16-384, vit-tiny.\n");
   });
 
   it('exits 2 naming a plugin path that does not exist and its config field', () => {

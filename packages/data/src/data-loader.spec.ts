@@ -27,6 +27,18 @@ async function collect(loader: DataLoader, epoch: number, startBatch = 0): Promi
 }
 
 describe('DataLoader', () => {
+  it('tells the dataset the epoch before its first read, also when resuming mid-epoch', async () => {
+    const log: string[] = [];
+    const ds: IndexedDataset = {
+      size: 6,
+      setEpoch: (e) => void log.push(`epoch ${e}`),
+      get: (i) => (log.push(`get ${i}`), { index: i, x: { data: Float32Array.of(i), shape: [1] } }),
+    };
+    const loader = new DataLoader(ds, { batchSize: 2, shuffle: false, backend: createCpuBackend() });
+    await collect(loader, 3, 2);
+    expect(log).toEqual(['epoch 3', 'get 4', 'get 5']);
+  });
+
   it('counts batches with and without dropLast', async () => {
     const ds = indexDataset(10);
     const keep = new DataLoader(ds, { batchSize: 4 });

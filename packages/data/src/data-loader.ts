@@ -101,6 +101,7 @@ export class DataLoader {
       throw new RangeError(`DataLoader.epoch: startBatch must be an integer in [0, ${total}] (batches per epoch), got ${startBatch}`);
     }
     const order = this.order(epoch);
+    this.#dataset.setEpoch?.(epoch);
     const pending: Promise<Batch>[] = [];
     let next = startBatch;
     const readAhead = (depth: number): void => {

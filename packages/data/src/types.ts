@@ -25,4 +25,10 @@ export interface IndexedDataset {
   readonly size: number;
   /** Example `index` (0 ≤ index < size); may be async when it reads files. */
   get(index: number): Example | Promise<Example>;
+  /**
+   * Called by the loader before each epoch's first read (PyTorch's `set_epoch`): a dataset with
+   * random augmentation seeds each example's stream from (seed, epoch, index), so a run resumed
+   * mid-epoch sees the same augmentations as an uninterrupted one.
+   */
+  setEpoch?(epoch: number): void;
 }

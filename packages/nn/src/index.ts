@@ -1,5 +1,6 @@
-// @crossmodal/nn: modules and parameters, layers, init schemes, losses, optimizers, LR schedules
-// and state dicts (safetensors). Node-only file helpers live in `@crossmodal/nn/node`.
+// @crossmodal/nn: modules and parameters, layers, init schemes, losses, optimizers, LR schedules,
+// state dicts (safetensors, PyTorch checkpoints) and checkpoint averaging (uniform and greedy soups).
+// Node-only file helpers live in `@crossmodal/nn/node`.
 export { Parameter, type ParameterOptions } from './parameter.ts';
 export { Module } from './module.ts';
 export { StateDictError, type LoadStateDictOptions, type LoadStateDictResult, type MisShapedKey } from './state-dict.ts';
@@ -8,3 +9,4 @@ export * from './layers/index.ts';
 export * from './losses.ts';
 export * from './optim/index.ts';
 export * from './io/index.ts';
+export * from './average.ts';

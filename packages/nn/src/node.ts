@@ -1,11 +1,13 @@
-// Node-only adapter (Deno too, through node:fs): safetensors files on disk, written atomically.
+// Node-only adapter (Deno too, through node:fs): safetensors files on disk, written atomically;
+// PyTorch checkpoints read (deflated entries through node:zlib).
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Tensor } from '@crossmodal/tensor';
 import { dirname } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import {
-  decodeSafetensors, encodeSafetensors, SafetensorsError,
-  type DecodedSafetensors, type DecodeSafetensorsOptions, type EncodeSafetensorsOptions,
+  decodeSafetensors, decodeTorchCheckpoint, encodeSafetensors, SafetensorsError, TorchCheckpointError,
+  type DecodedSafetensors, type DecodeSafetensorsOptions, type DecodeTorchCheckpointOptions, type EncodeSafetensorsOptions,
 } from './io/index.ts';
 
 /**
@@ -62,6 +64,25 @@ export async function loadSafetensors(path: string, options: DecodeSafetensorsOp
     if (e instanceof SafetensorsError) throw new SafetensorsError(message, { cause: e });
     throw new Error(message, { cause: e });
   }
+}
+
+/**
+ * Reads the PyTorch checkpoint (`torch.save` zip archive, `.pth`/`.bin`) at `path` without running
+ * its pickle code (see `decodeTorchCheckpoint`); deflated entries of re-zipped files are inflated.
+ * Errors name the path. Pass the result to `unwrapStateDict` for the tensors by name.
+ * @example
+ * const sd = unwrapStateDict(await loadTorchCheckpoint('vit_base_patch16_224.pth'));
+ */
+export async function loadTorchCheckpoint(path: string, options: Omit<DecodeTorchCheckpointOptions, 'name' | 'inflate'> = {}): Promise<unknown> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const why = isErrnoCode(e, 'ENOENT') ? `no such file '${path}'` : `cannot read '${path}': ${messageOf(e)}`;
+    throw new TorchCheckpointError(`loadTorchCheckpoint: ${why}`, { cause: e });
+  }
+  const inflate = (raw: Uint8Array, size: number): Uint8Array => inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) });
+  return decodeTorchCheckpoint(bytes, { ...options, name: path, inflate });
 }
 
 /** Makes the rename itself durable (POSIX); best effort, as some platforms cannot open a directory. */

@@ -3,11 +3,13 @@
 import type { Plugin } from '@crossmodal/core';
 import { nativeBackendPlugin } from '@crossmodal/backend-native';
 import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
+import { fashionMnistPlugin } from '@crossmodal/dataset-fashion-mnist';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
 import { consoleLoggerPlugin } from '@crossmodal/logger-console';
 import { jsonlLoggerPlugin } from '@crossmodal/logger-jsonl';
 import { mlpModelPlugin } from '@crossmodal/model-mlp';
+import { vitModelPlugin } from '@crossmodal/model-vit';
 
 /**
  * Every built-in plugin, in registration order: datasets, encoders and presets, heads, loggers,
@@ -18,7 +20,9 @@ import { mlpModelPlugin } from '@crossmodal/model-mlp';
  */
 export const defaultPlugins: readonly Plugin[] = [
   syntheticDatasetsPlugin,
+  fashionMnistPlugin,
   mlpModelPlugin,
+  vitModelPlugin,
   classificationHeadPlugin,
   consoleLoggerPlugin,
   jsonlLoggerPlugin,

@@ -157,6 +157,7 @@ describe('loadDepConstraints', () => {
       'type:data',
       'type:core',
       'type:bench',
+      'type:viz',
       'scope:plugin',
       'scope:preset',
       'type:model',

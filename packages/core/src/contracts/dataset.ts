@@ -20,6 +20,8 @@ export interface Dataset {
   readonly info: DatasetInfo;
   /** Example `index` (0 ≤ index < size); may be async when it reads files. */
   get(index: number): Example | Promise<Example>;
+  /** Called by the loader before each epoch's first read, so per-example augmentation can be seeded by (seed, epoch, index). */
+  setEpoch?(epoch: number): void;
 }
 
 /** Config every dataset understands, plus its own options. */

@@ -3,6 +3,7 @@ export { Linear, type LinearOptions } from './linear.ts';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.ts';
 export { Embedding, type EmbeddingOptions } from './embedding.ts';
 export { Dropout } from './dropout.ts';
+export { DropPath } from './drop-path.ts';
 export { activationFn, type Activation } from './activation.ts';
 export { MLP, type MLPOptions } from './mlp.ts';
 export {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { composeFromSpecs, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
+import { Normalize, RandomCrop } from './transforms.ts';
+
+describe('transformFromSpec', () => {
+  it('builds every named transform with its options', () => {
+    const names = [
+      transformFromSpec({ name: 'resize', size: [32, 30], antialias: false }),
+      transformFromSpec({ name: 'center-crop', size: 24 }),
+      transformFromSpec({ name: 'random-resized-crop', size: 28, scale: [0.5, 1], ratio: [1, 1] }),
+      transformFromSpec({ name: 'random-crop', padding: 4, paddingMode: 'edge' }),
+      transformFromSpec('random-horizontal-flip'),
+      transformFromSpec({ name: 'normalize', preset: 'mnist' }),
+      transformFromSpec({ name: 'normalize', mean: [0.5], std: [0.25] }),
+    ].map((t) => t.name);
+    expect(names).toEqual([
+      'Resize(size=[32,30], antialias=false)',
+      'CenterCrop(size=[24, 24])',
+      'RandomResizedCrop(size=[28, 28], scale=[0.5, 1], ratio=[1, 1], antialias=true)',
+      'RandomCrop(size=input, padding=[4, 4, 4, 4], fill=0, paddingMode=edge)',
+      'RandomHorizontalFlip(p=0.5)',
+      'Normalize(mean=[0.1307], std=[0.3081])',
+      'Normalize(mean=[0.5], std=[0.25])',
+    ]);
+    expect(TRANSFORM_NAMES).toEqual(['resize', 'center-crop', 'random-resized-crop', 'random-crop', 'random-horizontal-flip', 'normalize']);
+  });
+
+  it('builds the same transform as the constructor', () => {
+    const image = { data: Float32Array.from({ length: 16 }, (_, i) => i / 16), shape: [1, 4, 4] as const };
+    const fromSpec = transformFromSpec({ name: 'random-crop', size: 4, padding: [1, 2] });
+    expect(Array.from(fromSpec.apply(image, 9).data)).toEqual(Array.from(new RandomCrop(4, { padding: [1, 2] }).apply(image, 9).data));
+    expect(transformFromSpec({ name: 'normalize', preset: 'imagenet' })).toBeInstanceOf(Normalize);
+  });
+
+  it('names the entry, the option and the expected value', () => {
+    expect(() => transformFromSpec({ name: 'flip' }, 'data.train.transforms[0]')).toThrow(
+      "data.train.transforms[0]: unknown transform 'flip' (known: resize, center-crop, random-resized-crop, random-crop, random-horizontal-flip, normalize)",
+    );
+    expect(() => transformFromSpec({ name: 'random-crop', pading: 4 }, 't[1]')).toThrow(
+      "t[1]: unknown option 'pading' of 'random-crop' (known: size, padding, padIfNeeded, fill, paddingMode)",
+    );
+    expect(() => transformFromSpec({ name: 'random-crop', padding: '4' }, 't[1]')).toThrow('t[1].padding must be a number or a list of 1, 2 or 4 numbers, got "4"');
+    expect(() => transformFromSpec({ name: 'random-resized-crop', size: 8, scale: 0.5 }, 't[0]')).toThrow('t[0].scale must be a list of 2 numbers, got 0.5');
+    expect(() => transformFromSpec({ name: 'random-crop', fill: [1] }, 't[0]')).toThrow('t[0].fill must be a number, got [1]');
+    expect(() => transformFromSpec({ name: 'resize' }, 't[0]')).toThrow('t[0].size must be a number or [height, width], got undefined');
+    expect(() => transformFromSpec({ name: 'random-horizontal-flip', p: 2 }, 't[2]')).toThrow(
+      't[2] (random-horizontal-flip): RandomHorizontalFlip: p must be a number in [0, 1], got 2',
+    );
+    expect(() => transformFromSpec({ name: 'normalize' }, 't[3]')).toThrow("t[3] (normalize): needs preset (e.g. 'imagenet') or both mean and std");
+    expect(() => transformFromSpec(7, 't[4]')).toThrow('t[4] must be a transform name or { name, ...options }, got 7');
+  });
+});
+
+describe('composeFromSpecs', () => {
+  it('composes a list in order and an absent list as a copy', () => {
+    expect(composeFromSpecs(['random-horizontal-flip', { name: 'center-crop', size: 2 }]).transforms.map((t) => t.name)).toEqual([
+      'RandomHorizontalFlip(p=0.5)',
+      'CenterCrop(size=[2, 2])',
+    ]);
+    expect(composeFromSpecs(undefined).transforms).toEqual([]);
+    expect(() => composeFromSpecs({ name: 'resize' }, 'data.eval.transforms')).toThrow('data.eval.transforms must be a list of transforms, got {"name":"resize"}');
+  });
+});

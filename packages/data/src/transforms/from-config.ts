@@ -1,0 +1,141 @@
+// Transforms from plain data (a dataset's `transforms` option in a YAML run config): each entry is
+// a kebab-case name, or `{ name, ...options }` with the constructor's options.
+import type { PaddingMode } from './functional.ts';
+import {
+  CenterCrop, Compose, Normalize, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  type ImageTransform, type NormalizePreset, type Size,
+} from './transforms.ts';
+
+/** One transform in a config: `'random-horizontal-flip'` or `{ name: 'random-crop', padding: 4 }`. */
+export type TransformSpec = string | { readonly name: string; readonly [option: string]: unknown };
+
+type Reader = {
+  size(field: string, required: boolean): Size | undefined;
+  numbers(field: string, lengths: readonly number[]): number[] | undefined;
+  padding(field: string): number | [number, number] | [number, number, number, number] | undefined;
+  number(field: string): number | undefined;
+  bool(field: string): boolean | undefined;
+  string(field: string): string | undefined;
+};
+type Builder = { readonly options: readonly string[]; build(o: Reader): ImageTransform };
+
+const BUILDERS: Readonly<Record<string, Builder>> = {
+  resize: { options: ['size', 'antialias'], build: (o) => new Resize(o.size('size', true)!, antialias(o)) },
+  'center-crop': { options: ['size'], build: (o) => new CenterCrop(o.size('size', true)!) },
+  'random-resized-crop': {
+    options: ['size', 'scale', 'ratio', 'antialias'],
+    build: (o) =>
+      new RandomResizedCrop(o.size('size', true)!, {
+        ...(o.numbers('scale', [2]) ? { scale: o.numbers('scale', [2]) as [number, number] } : {}),
+        ...(o.numbers('ratio', [2]) ? { ratio: o.numbers('ratio', [2]) as [number, number] } : {}),
+        ...antialias(o),
+      }),
+  },
+  'random-crop': {
+    options: ['size', 'padding', 'padIfNeeded', 'fill', 'paddingMode'],
+    build: (o) => {
+      const padding = o.padding('padding');
+      const [padIfNeeded, fill, paddingMode] = [o.bool('padIfNeeded'), o.number('fill'), o.string('paddingMode')];
+      return new RandomCrop(o.size('size', false), {
+        ...(padding === undefined ? {} : { padding }),
+        ...(padIfNeeded === undefined ? {} : { padIfNeeded }),
+        ...(fill === undefined ? {} : { fill }),
+        ...(paddingMode === undefined ? {} : { paddingMode: paddingMode as PaddingMode }),
+      });
+    },
+  },
+  'random-horizontal-flip': { options: ['p'], build: (o) => new RandomHorizontalFlip(o.number('p') ?? 0.5) },
+  normalize: {
+    options: ['preset', 'mean', 'std'],
+    build: (o) => {
+      const preset = o.string('preset');
+      const [mean, std] = [o.numbers('mean', []), o.numbers('std', [])];
+      if (preset !== undefined && (mean || std)) throw new RangeError('give either preset or mean and std, not both');
+      if (preset !== undefined) return new Normalize(preset as NormalizePreset);
+      if (!mean || !std) throw new RangeError("needs preset (e.g. 'imagenet') or both mean and std");
+      return new Normalize({ mean, std });
+    },
+  },
+};
+
+/** The names a transform spec may use. */
+export const TRANSFORM_NAMES: readonly string[] = Object.keys(BUILDERS);
+
+function antialias(o: Reader): { antialias?: boolean } {
+  const a = o.bool('antialias');
+  return a === undefined ? {} : { antialias: a };
+}
+
+function reader(where: string, options: Readonly<Record<string, unknown>>): Reader {
+  const bad = (field: string, expected: string): never => {
+    throw new RangeError(`${where}.${field} must be ${expected}, got ${JSON.stringify(options[field])}`);
+  };
+  const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+  return {
+    size(field, required) {
+      const v = options[field];
+      if (v === undefined && !required) return undefined;
+      return typeof v === 'number' || (isNumbers(v) && v.length === 2) ? (v as Size) : bad(field, 'a number or [height, width]');
+    },
+    numbers(field, lengths) {
+      const v = options[field];
+      if (v === undefined) return undefined;
+      const lengthOk = isNumbers(v) && (lengths.length === 0 ? v.length > 0 : lengths.includes(v.length));
+      return lengthOk ? v : bad(field, lengths.length === 0 ? 'a list of numbers' : `a list of ${lengths.join(' or ')} numbers`);
+    },
+    padding(field) {
+      const v = options[field];
+      if (v === undefined || typeof v === 'number') return v;
+      if (isNumbers(v) && [1, 2, 4].includes(v.length)) return (v.length === 1 ? v[0] : v) as [number, number];
+      return bad(field, 'a number or a list of 1, 2 or 4 numbers');
+    },
+    number(field) {
+      const v = options[field];
+      return v === undefined ? undefined : typeof v === 'number' ? v : bad(field, 'a number');
+    },
+    bool(field) {
+      const v = options[field];
+      return v === undefined ? undefined : typeof v === 'boolean' ? v : bad(field, 'true or false');
+    },
+    string(field) {
+      const v = options[field];
+      return v === undefined ? undefined : typeof v === 'string' ? v : bad(field, 'a string');
+    },
+  };
+}
+
+/**
+ * Builds one transform from a spec; errors name `where` (e.g. `data.train.transforms[1]`), the
+ * option and the expected value.
+ * @example
+ * transformFromSpec({ name: 'random-crop', padding: 4 }).name; // 'RandomCrop(size=input, padding=[4, 4, 4, 4], …)'
+ */
+export function transformFromSpec(spec: unknown, where = 'transform'): ImageTransform {
+  const entry = typeof spec === 'string' ? { name: spec } : spec;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof (entry as { name?: unknown }).name !== 'string') {
+    throw new TypeError(`${where} must be a transform name or { name, ...options }, got ${JSON.stringify(spec)}`);
+  }
+  const { name, ...options } = entry as { name: string; [option: string]: unknown };
+  const builder = BUILDERS[name];
+  if (builder === undefined) throw new RangeError(`${where}: unknown transform '${name}' (known: ${TRANSFORM_NAMES.join(', ')})`);
+  for (const key of Object.keys(options)) {
+    if (!builder.options.includes(key)) throw new RangeError(`${where}: unknown option '${key}' of '${name}' (known: ${builder.options.join(', ')})`);
+  }
+  try {
+    return builder.build(reader(where, options));
+  } catch (err) {
+    if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where} (${name}): ${err.message}`;
+    throw err;
+  }
+}
+
+/**
+ * A Compose of a list of specs (absent or empty: a Compose that copies).
+ * @example
+ * composeFromSpecs(['random-horizontal-flip', { name: 'normalize', preset: 'fashion-mnist' }], 'data.train.transforms');
+ */
+export function composeFromSpecs(specs: unknown, where = 'transforms'): Compose {
+  if (specs === undefined) return new Compose([]);
+  if (!Array.isArray(specs)) throw new TypeError(`${where} must be a list of transforms, got ${JSON.stringify(specs)}`);
+  return new Compose(specs.map((s, i) => transformFromSpec(s, `${where}[${i}]`)));
+}

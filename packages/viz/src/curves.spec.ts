@@ -1,0 +1,82 @@
+// Training curves: parsing a JSONL log as logger-jsonl writes it, nice ticks, and the plotted image.
+import { describe, expect, it } from 'vitest';
+import { parseRunEvents, plotTrainingCurves, smoothCurve } from './curves.ts';
+import { decodePng, encodePng } from './png/png.ts';
+import { formatTick, niceTicks, plotLines, SERIES_COLORS } from './plot.ts';
+
+const time = '2025-01-02T03:04:05.678Z';
+const log = [
+  { time, type: 'run-start', runId: 'r', backend: 'cpu', backendReason: 'x', config: {} },
+  ...Array.from({ length: 20 }, (_, i) => ({
+    time, type: 'batch-end', epoch: i < 10 ? 0 : 1, step: i + 1, loss: 2.3 / (i + 1), lr: 0.001, examplesPerSecond: 100, batchSize: 8,
+  })),
+  { time, type: 'eval-end', epoch: 0, step: 10, split: 'test', metrics: { accuracy: 0.62, loss: 0.9 } },
+  { time, type: 'batch-end', epoch: 1, step: 21, loss: null, lr: null, examplesPerSecond: 1, batchSize: 8 }, // NaN loss
+  { time, type: 'eval-end', epoch: 1, step: 20, split: 'test', metrics: { accuracy: 0.81, loss: 0.5 } },
+  { time, type: 'run-end', status: 'completed', epoch: 2, step: 20 },
+].map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+describe('parseRunEvents', () => {
+  it('reads train loss and lr from batch-end and metrics from eval-end, skipping nulls', () => {
+    const curves = parseRunEvents(log);
+    expect(curves.loss.length).toBe(20);
+    expect(curves.loss[1]).toEqual([2, 1.15]);
+    expect(curves.lr.length).toBe(20);
+    expect([...curves.metrics.keys()]).toEqual(['test/accuracy', 'test/loss']);
+    expect(curves.metrics.get('test/accuracy')).toEqual([[10, 0.62], [20, 0.81]]);
+  });
+
+  it('names the line that is not JSON', () => {
+    expect(() => parseRunEvents('{"type":"run-start"}\n{oops\n')).toThrow(/^parseRunEvents: line 2 is not JSON \(.*\): \{oops$/);
+  });
+});
+
+describe('smoothCurve', () => {
+  it('is a debiased exponential moving average', () => {
+    const s = smoothCurve([[1, 1], [2, 0]], 0.5);
+    expect(s[0]).toEqual([1, 1]);
+    expect(s[1]![1]).toBeCloseTo(1 / 3, 12); // (0.5·0.5·1 + 0.5·0) / (1 − 0.25)
+    expect(() => smoothCurve([], 1)).toThrow('smoothCurve: weight must be a number in [0, 1), got 1');
+  });
+});
+
+describe('niceTicks', () => {
+  it('picks 1, 2 or 5 × 10^k steps covering the range', () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(3, 97, 5)).toEqual([20, 40, 60, 80]);
+    expect(niceTicks(0.013, 0.052, 4)).toEqual([0.02, 0.03, 0.04, 0.05]);
+    expect(formatTick(0.4, 0.2)).toBe('0.4');
+    expect(formatTick(2000, 500)).toBe('2000');
+  });
+});
+
+describe('plotTrainingCurves', () => {
+  it('draws a loss panel and an accuracy panel side by side, decodable as PNG', () => {
+    const image = plotTrainingCurves(parseRunEvents(log), { panelWidth: 300, panelHeight: 200 });
+    expect([image.width, image.height]).toEqual([600, 200]);
+    const decoded = decodePng(encodePng(image));
+    expect([decoded.width, decoded.height]).toEqual([600, 200]);
+    const colours = new Set<string>();
+    for (let i = 0; i < image.data.length; i += 3) colours.add(image.data.subarray(i, i + 3).join(','));
+    expect(colours.has(SERIES_COLORS[0]!.join(','))).toBe(true); // train loss / accuracy line
+    expect(colours.has(SERIES_COLORS[1]!.join(','))).toBe(true); // test loss line
+  });
+
+  it('draws only the loss panel when the log has no accuracy, and refuses an empty log', () => {
+    const onlyLoss = log.split('\n').filter((l) => !l.includes('eval-end')).join('\n');
+    expect(plotTrainingCurves(parseRunEvents(onlyLoss), { panelWidth: 300, panelHeight: 200 }).width).toBe(300);
+    expect(() => plotTrainingCurves(parseRunEvents(''))).toThrow(
+      'plotTrainingCurves: curves must be a log with batch-end or eval-end events, got "no loss and no accuracy points"',
+    );
+  });
+});
+
+describe('plotLines', () => {
+  it('puts a point at the plot area corner and refuses non-finite points', () => {
+    const image = plotLines([{ name: 'A', points: [[0, 0], [1, 1]], color: [255, 0, 0] }], { width: 100, height: 80 });
+    let red = 0;
+    for (let i = 0; i < image.data.length; i += 3) if (image.data[i] === 255 && image.data[i + 1] === 0) red++;
+    expect(red).toBeGreaterThan(20); // the line, two markers and the legend swatch
+    expect(() => plotLines([{ name: 'A', points: [[0, Number.NaN]] }])).toThrow('plotLines: series[0].points[0] must be finite [x, y], got [0, NaN]');
+  });
+});

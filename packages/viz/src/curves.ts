@@ -1,0 +1,116 @@
+// Training curves from a run's JSONL log (@crossmodal/logger-jsonl): train loss and eval metrics vs step, as one image.
+import { argError } from './errors.ts';
+import { gridSheet } from './grid.ts';
+import type { RasterImage } from './image.ts';
+import { plotLines, type Series } from './plot.ts';
+
+/** A point of a curve: optimizer step and value. */
+export type CurvePoint = readonly [step: number, value: number];
+
+/** What a run's log says about its progress. */
+export interface RunCurves {
+  /** Train loss per step, from batch-end events. */
+  readonly loss: readonly CurvePoint[];
+  /** Learning rate per step, from batch-end events. */
+  readonly lr: readonly CurvePoint[];
+  /** Eval metrics by `split/metric` (e.g. `test/accuracy`), from eval-end events. */
+  readonly metrics: ReadonlyMap<string, readonly CurvePoint[]>;
+}
+
+/** The fields we read, mirroring `TrainEvent` in @crossmodal/core's bus (viz may not import core). */
+type LoggedEvent =
+  | { type: 'batch-end'; step: number; loss: number | null; lr: number | null }
+  | { type: 'eval-end'; step: number; split: string; metrics: Record<string, number | null> }
+  | { type: string };
+
+/**
+ * Reads the curves out of a JSONL event log: batch-end gives loss and lr, eval-end gives metrics. Other events,
+ * blank lines, and null values (the logger writes NaN/Infinity as null) are skipped.
+ * @example
+ * const curves = parseRunEvents(readFileSync('runs/vit/events.jsonl', 'utf8'));
+ * curves.metrics.get('test/accuracy'); // [[469, 0.81], [938, 0.86], …]
+ */
+export function parseRunEvents(jsonl: string): RunCurves {
+  if (typeof jsonl !== 'string') throw argError('parseRunEvents', 'jsonl', jsonl, 'the text of a JSONL event log');
+  const loss: CurvePoint[] = [];
+  const lr: CurvePoint[] = [];
+  const metrics = new Map<string, CurvePoint[]>();
+  jsonl.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let event: LoggedEvent;
+    try {
+      event = JSON.parse(line) as LoggedEvent;
+    } catch (e) {
+      throw new Error(`parseRunEvents: line ${i + 1} is not JSON (${(e as Error).message}): ${line.slice(0, 60)}`);
+    }
+    if (typeof event !== 'object' || event === null) throw new Error(`parseRunEvents: line ${i + 1} is not a JSON object`);
+    if (event.type === 'batch-end' && 'loss' in event) {
+      if (typeof event.loss === 'number') loss.push([event.step, event.loss]);
+      if (typeof event.lr === 'number') lr.push([event.step, event.lr]);
+    } else if (event.type === 'eval-end' && 'metrics' in event) {
+      for (const [name, value] of Object.entries(event.metrics ?? {})) {
+        if (typeof value !== 'number') continue;
+        const key = `${event.split}/${name}`;
+        if (!metrics.has(key)) metrics.set(key, []);
+        metrics.get(key)!.push([event.step, value]);
+      }
+    }
+  });
+  return { loss, lr, metrics };
+}
+
+/**
+ * Exponential moving average of the values (as TensorBoard's smoothing slider, debiased at the start).
+ * @example
+ * smoothCurve([[1, 1], [2, 0]], 0.5); // [[1, 1], [2, 0.333…]]
+ */
+export function smoothCurve(points: readonly CurvePoint[], weight: number): CurvePoint[] {
+  if (!(weight >= 0 && weight < 1)) throw argError('smoothCurve', 'weight', weight, 'a number in [0, 1)');
+  let acc = 0;
+  return points.map(([step, v], i) => {
+    acc = acc * weight + (1 - weight) * v;
+    return [step, acc / (1 - weight ** (i + 1))] as const;
+  });
+}
+
+/** Options of {@link plotTrainingCurves}. */
+export interface TrainingCurvesOptions {
+  /** Size of each panel (default 480×320). */
+  readonly panelWidth?: number;
+  readonly panelHeight?: number;
+  /** EMA weight for the train loss line, in [0, 1) (default 0: raw). */
+  readonly smoothing?: number;
+  /** Title above the panels (default none). */
+  readonly title?: string;
+}
+
+/** Metric names plotted in the accuracy panel. */
+const ACCURACY = /acc|top-?1|top-?5|vqa/i;
+
+/**
+ * Training curves as one image: a loss panel (train loss, and eval metrics named like 'loss') and, when the log has
+ * any, an accuracy panel (eval metrics named like 'accuracy', 'top1', 'top5', 'vqa…'), both against the step.
+ * @example
+ * const png = encodePng(plotTrainingCurves(parseRunEvents(text), { smoothing: 0.6, title: 'VIT-TINY FASHION-MNIST' }));
+ */
+export function plotTrainingCurves(curves: RunCurves, options: TrainingCurvesOptions = {}): RasterImage {
+  const { panelWidth = 480, panelHeight = 320, smoothing = 0, title } = options;
+  if (!curves || !Array.isArray(curves.loss) || !(curves.metrics instanceof Map)) {
+    throw argError('plotTrainingCurves', 'curves', curves, 'RunCurves from parseRunEvents');
+  }
+  const lossSeries: Series[] = [];
+  if (curves.loss.length > 0) lossSeries.push({ name: 'TRAIN', points: smoothing > 0 ? smoothCurve(curves.loss, smoothing) : [...curves.loss] });
+  const accSeries: Series[] = [];
+  for (const [key, points] of curves.metrics) {
+    const metric = key.slice(key.indexOf('/') + 1);
+    if (/loss/i.test(metric)) lossSeries.push({ name: key.toUpperCase(), points, markers: true });
+    else if (ACCURACY.test(metric)) accSeries.push({ name: key.toUpperCase(), points, markers: true });
+  }
+  if (lossSeries.length === 0 && accSeries.length === 0) {
+    throw argError('plotTrainingCurves', 'curves', 'no loss and no accuracy points', 'a log with batch-end or eval-end events');
+  }
+  const size = { width: panelWidth, height: panelHeight, xLabel: 'STEP' };
+  const panels = [plotLines(lossSeries, { ...size, title: 'LOSS' })];
+  if (accSeries.length > 0) panels.push(plotLines(accSeries, { ...size, title: 'ACCURACY' }));
+  return gridSheet(panels, { columns: panels.length, padding: 0, ...(title ? { title, captionScale: 2, padding: 4 } : {}) });
+}

@@ -1,0 +1,87 @@
+// PNG encoder/decoder: round trips for every channel count and filter, files written by Python, and error messages.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createImage, type Channels, type RasterImage } from '../image.ts';
+import { crc32 } from './checksum.ts';
+import { decodePng, encodePng, type PngFilter } from './png.ts';
+
+const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url)));
+
+function pattern(width: number, height: number, channels: Channels): RasterImage {
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + ((i / 7) | 0) * 11) & 0xff;
+  return { width, height, channels, data };
+}
+
+describe('encodePng', () => {
+  it.each([1, 2, 3, 4] as const)('round-trips a %i-channel image with every filter and both compressions', (channels) => {
+    const image = pattern(13, 9, channels);
+    for (const filter of ['none', 'sub', 'up', 'average', 'paeth', 'adaptive'] as PngFilter[]) {
+      for (const compression of ['fixed', 'stored'] as const) {
+        const decoded = decodePng(encodePng(image, { filter, compression }));
+        expect([decoded.width, decoded.height, decoded.channels, decoded.bitDepth]).toEqual([13, 9, channels, 8]);
+        expect(decoded.data).toEqual(image.data);
+      }
+    }
+  });
+
+  it('writes the signature, an IHDR with the size and colour type, and valid chunk CRCs', () => {
+    const png = encodePng(createImage(300, 2, 4));
+    expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    const view = new DataView(png.buffer);
+    expect(String.fromCharCode(...png.subarray(12, 16))).toBe('IHDR');
+    expect([view.getUint32(16), view.getUint32(20), png[24], png[25]]).toEqual([300, 2, 8, 6]);
+    expect(view.getUint32(29)).toBe(crc32(png.subarray(12, 29)));
+    expect(String.fromCharCode(...png.subarray(png.length - 8, png.length - 4))).toBe('IEND');
+  });
+
+  it('compresses a flat image to a small file', () => {
+    expect(encodePng(createImage(224, 224, 3, [10, 20, 30])).length).toBeLessThan(2000);
+  });
+
+  it('names the argument, value and expectation on bad input', () => {
+    expect(() => encodePng({ width: 2, height: 2, channels: 3, data: new Uint8Array(11) })).toThrow(
+      'encodePng: image.data must be a Uint8Array of width*height*channels = 12 bytes, got Uint8Array(11)',
+    );
+    expect(() => encodePng({ width: 0, height: 2, channels: 3, data: new Uint8Array(0) })).toThrow(
+      'encodePng: image.width must be a positive integer, got 0',
+    );
+    expect(() => encodePng(createImage(1, 1), { filter: 'best' as PngFilter })).toThrow(/options.filter must be 'none'.*got "best"/);
+  });
+});
+
+describe('decodePng', () => {
+  const expected = JSON.parse(readFileSync(new URL('../../fixtures/python-png.expected.json', import.meta.url), 'utf8')) as Record<
+    string,
+    { width: number; height: number; channels: number; data: number[] }
+  >;
+
+  it.each([
+    ['python-rgb.png', 8, 2], // dynamic Huffman, filters 0-4
+    ['python-palette4.png', 4, 3], // 4-bit palette + tRNS
+    ['python-gray16.png', 16, 0], // 16-bit gray, stored blocks
+  ])('decodes %s written by Python (zlib + struct) to the pixels Python wrote', (name, bitDepth, colorType) => {
+    const image = decodePng(fixture(name));
+    const want = expected[name]!;
+    expect([image.width, image.height, image.channels, image.bitDepth, image.colorType]).toEqual([
+      want.width, want.height, want.channels, bitDepth, colorType,
+    ]);
+    expect([...image.data]).toEqual(want.data);
+  });
+
+  it('reports a bad signature, a CRC mismatch and a truncated file', () => {
+    const png = encodePng(createImage(2, 2));
+    expect(() => decodePng(png.subarray(1))).toThrow('decodePng: bytes do not start with the PNG signature');
+    const corrupt = png.slice();
+    corrupt[20]! ^= 1;
+    expect(() => decodePng(corrupt)).toThrow('decodePng: CRC mismatch in chunk IHDR');
+    expect(() => decodePng(png.subarray(0, png.length - 12))).toThrow('decodePng: file ends before the IEND chunk');
+  });
+
+  it('refuses interlaced files by name', () => {
+    const png = encodePng(createImage(2, 2)).slice();
+    png[28] = 1; // IHDR interlace byte
+    new DataView(png.buffer).setUint32(29, crc32(png.subarray(12, 29)));
+    expect(() => decodePng(png)).toThrow('decodePng: interlaced (Adam7) PNGs are not supported; re-save without interlacing');
+  });
+});
