@@ -15,6 +15,12 @@ export class NativeStorage {
 export interface NativeBackendOptions {
   /** Worker threads for the kernels and OpenBLAS (default: every core). Results are deterministic for a given count. */
   readonly threads?: number;
+  /**
+   * Testing aid: keep even tiny released arrays for reuse and fill every array handed out by
+   * `outUninitialized` with NaN, so a kernel that leaves part of such an output unwritten shows up
+   * as NaN in the conformance suites instead of as stale numbers.
+   */
+  readonly poisonReused?: boolean;
 }
 
 /** Live storages and their bytes, as the backend counts them (flat over a training loop: no leak), and the free arrays kept for reuse. */
@@ -41,6 +47,7 @@ export class NativeBackend implements Backend<NativeStorage> {
   // time); a reused one is already mapped and only needs zeroing.
   readonly #free = new Map<string, TypedArray[]>();
   #cachedBytes = 0;
+  readonly #poison: boolean;
 
   constructor(
     readonly addon: NativeAddon,
@@ -48,6 +55,7 @@ export class NativeBackend implements Backend<NativeStorage> {
     options: NativeBackendOptions = {},
   ) {
     this.kernels = kernelTable(NATIVE, kernels);
+    this.#poison = options.poisonReused ?? false;
     if (options.threads !== undefined) {
       if (!Number.isInteger(options.threads) || options.threads < 1) {
         throw new RangeError(`native backend: threads must be a positive integer, got ${options.threads}`);
@@ -82,8 +90,13 @@ export class NativeBackend implements Backend<NativeStorage> {
    */
   outUninitialized(meta: OutMeta): NativeStorage {
     const reused = this.#free.get(`${meta.dtype}:${meta.size}`)?.pop();
-    if (!reused) return this.alloc(meta.dtype, meta.size);
+    if (!reused) {
+      const fresh = this.alloc(meta.dtype, meta.size);
+      if (this.#poison) fresh.data.fill(meta.dtype === 'float32' ? Number.NaN : -0x7fffffff);
+      return fresh;
+    }
     this.#cachedBytes -= reused.byteLength;
+    if (this.#poison) reused.fill(meta.dtype === 'float32' ? Number.NaN : -0x7fffffff);
     return this.#count(new NativeStorage(reused));
   }
 
@@ -113,7 +126,7 @@ export class NativeBackend implements Backend<NativeStorage> {
     this.#bytes -= s.data.byteLength;
     // Only arrays the backend allocated at full length come back (kernels never alias storages).
     const a = s.data;
-    if (a.length >= REUSE_MIN_ELEMENTS && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && this.#cachedBytes + a.byteLength <= REUSE_LIMIT_BYTES) {
+    if ((a.length >= REUSE_MIN_ELEMENTS || this.#poison) && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && this.#cachedBytes + a.byteLength <= REUSE_LIMIT_BYTES) {
       const key = `${a instanceof Float32Array ? 'float32' : 'int32'}:${a.length}`;
       const list = this.#free.get(key);
       if (list) list.push(a);

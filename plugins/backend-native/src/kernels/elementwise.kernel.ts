@@ -1,6 +1,6 @@
 // Native kernels of the elementwise family: binary ops and Where with broadcasting, unary ops, GELU
 // and its backward, Cast and Dropout (the mask hashed in C++ from (seed, index), bit for bit the
-// oracle's). Each preallocates its output and makes one addon call.
+// oracle's). Each preallocates its output (unzeroed: every element is written) and makes one addon call.
 import {
   Abs, Add, Cast, Clone, defineKernel, Div, Dropout, dropoutScale, Equal, Erf, Exp, Gelu, GeluGrad, Greater, Less, Log, Maximum,
   Minimum, Mul, Neg, Pow, Relu, Rsqrt, Sigmoid, Sign, Sqrt, Sub, Tanh, Where, type KernelInput, type OpDef, type OutMeta, type Tensor,
@@ -31,7 +31,7 @@ const binary = (op: OpDef<{ a: Tensor; b: Tensor }>) => {
   const code = BINARY_OPS[op.name as BinaryOpName];
   return defineKernel(op, NATIVE, (be: NativeBackend, { a, b }, _attrs, outs) => {
     const o = outs.out!;
-    const out = be.out(o);
+    const out = be.outUninitialized(o);
     const [shape, sa, sb] = layout(op.name, o, [a, b]);
     be.addon.binary(code, data(a), data(b), out.data as Data, shape, sa!, sb!);
     return out;
@@ -40,7 +40,7 @@ const binary = (op: OpDef<{ a: Tensor; b: Tensor }>) => {
 
 const unaryKernel = (op: OpDef<{ x: Tensor }>, code: number) =>
   defineKernel(op, NATIVE, (be: NativeBackend, { x }, _attrs, outs) => {
-    const out = be.out(outs.out!);
+    const out = be.outUninitialized(outs.out!);
     be.addon.unary(code, data(x), out.data as Data);
     return out;
   });
@@ -55,29 +55,29 @@ export const elementwiseKernels = [
   ...[Add, Sub, Mul, Div, Pow, Maximum, Minimum, Equal, Greater, Less].map(binary),
   ...unaries.map(([op, code]) => unaryKernel(op, code)),
   defineKernel(Gelu, NATIVE, (be: NativeBackend, { x }, { approximate }, outs) => {
-    const out = be.out(outs.out!);
+    const out = be.outUninitialized(outs.out!);
     be.addon.unary(approximate === 'tanh' ? UNARY_OPS.GeluTanh : UNARY_OPS.GeluErf, data(x), out.data as Data);
     return out;
   }),
   defineKernel(GeluGrad, NATIVE, (be: NativeBackend, { x, dy }, { approximate }, outs) => {
-    const out = be.out(outs.out!);
+    const out = be.outUninitialized(outs.out!);
     be.addon.geluGrad(x.storage.data as Float32Array, dy.storage.data as Float32Array, out.data as Float32Array, approximate === 'tanh');
     return out;
   }),
   defineKernel(Cast, NATIVE, (be: NativeBackend, { x }, _attrs, outs) => {
-    const out = be.out(outs.out!);
+    const out = be.outUninitialized(outs.out!);
     be.addon.cast(data(x), out.data as Data);
     return out;
   }),
   defineKernel(Dropout, NATIVE, (be: NativeBackend, { x }, { p, seed }, outs) => {
-    const out = be.out(outs.out!);
+    const out = be.outUninitialized(outs.out!);
     // The scale is the oracle's float32-rounded 1/(1 − p), so x·scale is the same single multiply.
     be.addon.dropout(x.storage.data as Float32Array, out.data as Float32Array, p, seed, dropoutScale(p));
     return out;
   }),
   defineKernel(Where, NATIVE, (be: NativeBackend, { cond, a, b }, _attrs, outs) => {
     const o = outs.out!;
-    const out = be.out(o);
+    const out = be.outUninitialized(o);
     const [shape, sc, sa, sb] = layout('Where', o, [cond, a, b]);
     be.addon.where(data(cond), data(a), data(b), out.data as Data, shape, sc!, sa!, sb!);
     return out;

@@ -13,7 +13,7 @@ export const layoutKernels: readonly AnyKernel[] = [
   defineKernel(Permute, NATIVE, (be: NativeBackend, { x }, { axes }, outs) => {
     const o = outs.out!;
     assertIndexable('Permute', o.size);
-    const out = be.out(o);
+    const out = be.outUninitialized(o); // the copy writes every element
     const xs = stridesOf(x.shape);
     be.addon.copyStrided(x.storage.data, out.data, i32(o.shape), i32(axes.map((a) => xs[a]!)), i32(stridesOf(o.shape)), 0, 0, 'Permute');
     return out;
@@ -21,14 +21,14 @@ export const layoutKernels: readonly AnyKernel[] = [
   defineKernel(Expand, NATIVE, (be: NativeBackend, { x }, _attrs, outs) => {
     const o = outs.out!;
     assertIndexable('Expand', o.size);
-    const out = be.out(o);
+    const out = be.outUninitialized(o); // the copy writes every element
     be.addon.copyStrided(x.storage.data, out.data, i32(o.shape), broadcastStrides(o.shape, x.shape), i32(stridesOf(o.shape)), 0, 0, 'Expand');
     return out;
   }),
   defineKernel(Slice, NATIVE, (be: NativeBackend, { x }, { begin }, outs) => {
     const o = outs.out!;
     assertIndexable('Slice', x.size);
-    const out = be.out(o);
+    const out = be.outUninitialized(o); // the copy writes every element
     const xs = stridesOf(x.shape);
     be.addon.copyStrided(x.storage.data, out.data, i32(o.shape), i32(xs), i32(stridesOf(o.shape)), dot(begin, xs), 0, 'Slice');
     return out;
@@ -47,7 +47,7 @@ export const layoutKernels: readonly AnyKernel[] = [
   defineKernel(Concat, NATIVE, (be: NativeBackend, { xs }, { axis }, outs) => {
     const o = outs.out!;
     assertIndexable('Concat', o.size);
-    const out = be.out(o);
+    const out = be.outUninitialized(o); // the inputs tile the output along axis
     const os = i32(stridesOf(o.shape));
     let at = 0;
     for (const x of xs) {

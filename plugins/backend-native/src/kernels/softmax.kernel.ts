@@ -15,13 +15,13 @@ function rows(op: string, shape: Shape, at: number): [number, number, number] {
 
 const rowwise = (op: typeof Softmax, log: boolean) =>
   defineKernel(op, NATIVE, (be: NativeBackend, { x }, { axis }): NativeStorage => {
-    const out = be.alloc('float32', x.size);
+    const out = be.outUninitialized({ dtype: 'float32', size: x.size, shape: x.shape }); // every row is written
     be.addon.softmax(x.storage.data as Float32Array, out.data as Float32Array, ...rows(op.name, x.shape, axis), log);
     return out;
   });
 
 const softmaxGradKernel = defineKernel(SoftmaxGrad, NATIVE, (be: NativeBackend, { y, dy }, { axis }): NativeStorage => {
-  const dx = be.alloc('float32', y.size);
+  const dx = be.outUninitialized({ dtype: 'float32', size: y.size, shape: y.shape }); // every row is written
   be.addon.softmaxGrad(y.storage.data as Float32Array, dy.storage.data as Float32Array, dx.data as Float32Array, ...rows('SoftmaxGrad', y.shape, axis));
   return dx;
 });
