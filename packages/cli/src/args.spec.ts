@@ -19,6 +19,19 @@ describe('parseArgs', () => {
     expect(parseArgs(['list', 'a.yaml'])).toEqual({ kind: 'list', config: 'a.yaml', overrides: [] });
   });
 
+  it('parses the study commands: attention, average (uniform and greedy), pos-embed, curves', () => {
+    expect(parseArgs(['attention', 'ck', '--index', '7', '--out', 'o', '--split', 'train', '--set', 'seed=1', '--backend', 'cpu'])).toEqual({
+      kind: 'attention', checkpoint: 'ck', index: 7, out: 'o', split: 'train', overrides: ['seed=1', 'backend=cpu'],
+    });
+    expect(parseArgs(['attention', 'ck', '--image=a.png', '--config', 'run.yaml'])).toEqual({ kind: 'attention', checkpoint: 'ck', image: 'a.png', config: 'run.yaml', overrides: [] });
+    expect(parseArgs(['average', 'a', 'b', 'c', '--out', 'soup'])).toEqual({ kind: 'average', checkpoints: ['a', 'b', 'c'], out: 'soup', greedy: false, overrides: [] });
+    expect(parseArgs(['average', 'a', '--greedy', 'b', '--out', 'soup', '--config', 'r.yaml'])).toEqual({
+      kind: 'average', checkpoints: ['a', 'b'], out: 'soup', greedy: true, config: 'r.yaml', overrides: [],
+    });
+    expect(parseArgs(['pos-embed', 'ck'])).toEqual({ kind: 'pos-embed', checkpoint: 'ck' });
+    expect(parseArgs(['curves', 'runs/a', '--out', 'c.png'])).toEqual({ kind: 'curves', run: 'runs/a', out: 'c.png' });
+  });
+
   it('answers help and version in every spelling', () => {
     expect([[], ['--help'], ['-h'], ['help']].map((a) => parseArgs(a))).toEqual(Array(4).fill({ kind: 'help' }));
     expect(parseArgs(['help', 'train'])).toEqual({ kind: 'help', topic: 'train' });
@@ -27,7 +40,7 @@ describe('parseArgs', () => {
   });
 
   it.each([
-    [['fit', 'a.yaml'], "unknown command 'fit' (commands: train, eval, list; see crossmodal --help)"],
+    [['fit', 'a.yaml'], "unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves; see crossmodal --help)"],
     [['train'], 'train: missing <config> (usage: crossmodal train <config>)'],
     [['train', 'a.yaml', 'b.yaml'], "train: unexpected argument 'b.yaml' (usage: crossmodal train <config>)"],
     [['train', 'a.yaml', '--lr', '1'], "train: unknown option '--lr' (options: --set, --resume, --backend, --help)"],
@@ -35,7 +48,18 @@ describe('parseArgs', () => {
     [['train', 'a.yaml', '--resume', 'x', '--resume', 'y'], 'train: --resume given twice'],
     [['eval', 'a.yaml'], 'eval: missing --checkpoint <path> (a checkpoint directory written by train)'],
     [['list', '--checkpoint', 'x'], "list: unknown option '--checkpoint' (options: --set, --backend, --help)"],
-    [['help', 'fit'], "help: unknown command 'fit' (commands: train, eval, list)"],
+    [['help', 'fit'], "help: unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves)"],
+    [['attention', 'ck'], 'attention: give exactly one of --index <n> (an example of the eval split) or --image <file.png>'],
+    [['attention', 'ck', '--index', '1', '--image', 'a.png'], 'attention: give exactly one of --index <n> (an example of the eval split) or --image <file.png>'],
+    [['attention', 'ck', '--index', '-1'], "attention: --index must be a whole number ≥ 0, got '-1'"],
+    [['attention', 'ck', '--index', '1.5'], "attention: --index must be a whole number ≥ 0, got '1.5'"],
+    [['attention', '--index', '1'], 'attention: missing <checkpoint> (usage: crossmodal attention <checkpoint>)'],
+    [['average', '--out', 'soup'], 'average: missing <checkpoint>... (usage: crossmodal average <checkpoint>... --out <dir>)'],
+    [['average', 'a', 'b'], 'average: missing --out <dir> (where the averaged checkpoint goes)'],
+    [['average', 'a', '--out', 'x', '--greedy=yes'], "average: --greedy takes no value (got '--greedy=yes')"],
+    [['average', 'a', '--out', 'x', '--index', '1'], "average: unknown option '--index' (options: --out, --config, --set, --backend, --greedy, --help)"],
+    [['pos-embed', 'a', 'b'], "pos-embed: unexpected argument 'b' (usage: crossmodal pos-embed <checkpoint>)"],
+    [['curves'], 'curves: missing <run> (usage: crossmodal curves <run>)'],
   ])('rejects %j with a UsageError naming the problem', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(new UsageError(message));
   });

@@ -8,30 +8,50 @@ export type Command =
   | { readonly kind: 'version' }
   | { readonly kind: 'train'; readonly config: string; readonly overrides: readonly string[]; readonly resume?: string }
   | { readonly kind: 'eval'; readonly config: string; readonly checkpoint: string; readonly overrides: readonly string[] }
-  | { readonly kind: 'list'; readonly config?: string; readonly overrides: readonly string[] };
+  | { readonly kind: 'list'; readonly config?: string; readonly overrides: readonly string[] }
+  | ({ readonly kind: 'attention'; readonly checkpoint: string; readonly index?: number; readonly image?: string; readonly out?: string; readonly split?: string } & RunSource)
+  | ({ readonly kind: 'average'; readonly checkpoints: readonly string[]; readonly out: string; readonly greedy: boolean } & RunSource)
+  | { readonly kind: 'pos-embed'; readonly checkpoint: string; readonly out?: string }
+  | { readonly kind: 'curves'; readonly run: string; readonly out?: string };
+
+/** Where the study commands get a checkpoint's run config: `--config`, else the run's resolved-config.json. */
+export interface RunSource {
+  readonly config?: string;
+  readonly overrides: readonly string[];
+}
 
 /** The commands `crossmodal` knows. */
-export const COMMANDS = ['train', 'eval', 'list'] as const;
+export const COMMANDS = ['train', 'eval', 'list', 'attention', 'average', 'pos-embed', 'curves'] as const;
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Flags that take a value, per command (`--set` may repeat). */
-const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
+export const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   train: ['--set', '--resume', '--backend'],
   eval: ['--set', '--checkpoint', '--backend'],
   list: ['--set', '--backend'],
+  attention: ['--index', '--image', '--out', '--split', '--config', '--set', '--backend'],
+  average: ['--out', '--config', '--set', '--backend'],
+  'pos-embed': ['--out'],
+  curves: ['--out'],
+};
+
+/** Flags that take no value, per command. */
+export const SWITCHES: Readonly<Partial<Record<CommandName, readonly string[]>>> = {
+  average: ['--greedy'],
 };
 
 /** Flags and positionals of one command's arguments. */
 interface Parsed {
   readonly positionals: string[];
   readonly values: Map<string, string[]>;
+  readonly switches: Set<string>;
   readonly help: boolean;
 }
 
 /** Splits `args` into positionals and `--flag value` / `--flag=value` pairs allowed for `command`. */
 function scan(command: CommandName, args: readonly string[]): Parsed {
-  const parsed: Parsed = { positionals: [], values: new Map(), help: false };
+  const parsed: Parsed = { positionals: [], values: new Map(), switches: new Set(), help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -43,8 +63,14 @@ function scan(command: CommandName, args: readonly string[]): Parsed {
     }
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const switches = SWITCHES[command] ?? [];
+    if (switches.includes(flag)) {
+      if (eq > 0) throw new UsageError(`${command}: ${flag} takes no value (got '${arg}')`);
+      parsed.switches.add(flag);
+      continue;
+    }
     if (!VALUE_FLAGS[command].includes(flag)) {
-      throw new UsageError(`${command}: unknown option '${flag}' (options: ${VALUE_FLAGS[command].join(', ')}, --help)`);
+      throw new UsageError(`${command}: unknown option '${flag}' (options: ${[...VALUE_FLAGS[command], ...switches].join(', ')}, --help)`);
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || value === '') throw new UsageError(`${command}: ${flag} needs a value`);
@@ -104,6 +130,48 @@ export function parseArgs(argv: readonly string[]): Command {
     if (checkpoint === undefined) throw new UsageError('eval: missing --checkpoint <path> (a checkpoint directory written by train)');
     return { kind: 'eval', config: config!, checkpoint, overrides };
   }
-  const [config] = positionals('list', p, ['config'], true);
-  return { kind: 'list', overrides, ...(config === undefined ? {} : { config }) };
+  if (first === 'list') {
+    const [config] = positionals('list', p, ['config'], true);
+    return { kind: 'list', overrides, ...(config === undefined ? {} : { config }) };
+  }
+  return parseStudy(first, p, overrides);
+}
+
+/** The value of a flag given at most once, if given. */
+const valueOf = (p: Parsed, flag: string): string | undefined => p.values.get(flag)?.[0];
+
+/** `{ key: value }` when the value is given, else `{}` (optional fields stay absent). */
+const maybe = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
+
+/** The study commands: attention, average, pos-embed, curves. */
+function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list'>, p: Parsed, overrides: string[]): Command {
+  const out = valueOf(p, '--out');
+  if (command === 'attention') {
+    const [checkpoint] = positionals(command, p, ['checkpoint']);
+    const indexText = valueOf(p, '--index');
+    const image = valueOf(p, '--image');
+    if ((indexText === undefined) === (image === undefined)) {
+      throw new UsageError('attention: give exactly one of --index <n> (an example of the eval split) or --image <file.png>');
+    }
+    const index = indexText === undefined ? undefined : Number(indexText);
+    if (index !== undefined && !(Number.isInteger(index) && index >= 0 && /^\d+$/.test(indexText!))) {
+      throw new UsageError(`attention: --index must be a whole number ≥ 0, got '${indexText}'`);
+    }
+    return {
+      kind: 'attention', checkpoint: checkpoint!, overrides,
+      ...maybe('index', index), ...maybe('image', image), ...maybe('out', out), ...maybe('split', valueOf(p, '--split')), ...maybe('config', valueOf(p, '--config')),
+    };
+  }
+  if (command === 'average') {
+    if (p.positionals.length === 0) throw new UsageError('average: missing <checkpoint>... (usage: crossmodal average <checkpoint>... --out <dir>)');
+    if (out === undefined) throw new UsageError('average: missing --out <dir> (where the averaged checkpoint goes)');
+    const greedy = p.switches.has('--greedy');
+    return { kind: 'average', checkpoints: [...p.positionals], out, greedy, overrides, ...maybe('config', valueOf(p, '--config')) };
+  }
+  if (command === 'pos-embed') {
+    const [checkpoint] = positionals(command, p, ['checkpoint']);
+    return { kind: 'pos-embed', checkpoint: checkpoint!, ...maybe('out', out) };
+  }
+  const [run] = positionals(command, p, ['run']);
+  return { kind: 'curves', run: run!, ...maybe('out', out) };
 }

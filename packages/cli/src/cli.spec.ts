@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COMMANDS, SWITCHES, VALUE_FLAGS } from './args.ts';
 import { runCli, VERSION } from './cli.ts';
 import { COMMAND_HELP, OVERVIEW } from './help.ts';
 import { recordingIo } from './testing-io.spec-helper.ts';
@@ -39,9 +40,11 @@ describe('runCli', () => {
   });
 
   it('names every command and flag the parser accepts in the help', () => {
-    for (const command of ['train', 'eval', 'list']) expect(OVERVIEW).toContain(`crossmodal ${command}`);
-    for (const flag of ['--set', '--resume', '--backend']) expect(COMMAND_HELP.train).toContain(flag);
-    expect(COMMAND_HELP.eval).toContain('--checkpoint');
+    for (const command of COMMANDS) {
+      expect(OVERVIEW).toContain(`crossmodal ${command} `);
+      expect(COMMAND_HELP[command]).toMatch(new RegExp(`^Usage: crossmodal ${command} `));
+      for (const flag of [...VALUE_FLAGS[command], ...(SWITCHES[command] ?? [])]) expect(COMMAND_HELP[command], `${command} ${flag}`).toContain(flag);
+    }
   });
 
   it('keeps the version equal to package.json', () => {

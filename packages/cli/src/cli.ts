@@ -1,8 +1,12 @@
 // The dispatcher: argv → command → exit code, with every error turned into one message on stderr
 // and its exit code (2 for usage and config, 1 for failures). `main.ts` wires it to the process.
 import { parseArgs } from './args.ts';
+import { attentionCommand } from './commands/attention.ts';
+import { averageCommand } from './commands/average.ts';
+import { curvesCommand } from './commands/curves.ts';
 import { evalCommand } from './commands/eval.ts';
 import { listCommand } from './commands/list.ts';
+import { posEmbedCommand } from './commands/pos-embed.ts';
 import { trainCommand } from './commands/train.ts';
 import { EXIT, exitCodeOf, formatError } from './errors.ts';
 import { COMMAND_HELP, OVERVIEW } from './help.ts';
@@ -33,6 +37,14 @@ export async function runCli(argv: readonly string[], io: CliIo, importer?: Impo
         return await trainCommand(command, io, importer);
       case 'eval':
         return await evalCommand(command, io, importer);
+      case 'attention':
+        return await attentionCommand(command, io, importer);
+      case 'average':
+        return await averageCommand(command, io, importer);
+      case 'pos-embed':
+        return await posEmbedCommand(command, io);
+      case 'curves':
+        return await curvesCommand(command, io);
     }
   } catch (error) {
     io.stderr(formatError(error, io.env['CROSSMODAL_DEBUG'] === '1'));

@@ -9,6 +9,10 @@ Usage:
   crossmodal train <config> [--set path=value]... [--resume <checkpoint>] [--backend <name>]
   crossmodal eval <config> --checkpoint <checkpoint> [--set path=value]... [--backend <name>]
   crossmodal list [<config>]
+  crossmodal attention <checkpoint> (--index <n> | --image <file.png>) [--out <dir>] [--split <name>]
+  crossmodal average <checkpoint>... --out <dir> [--greedy] [--config <run.yaml>]
+  crossmodal pos-embed <checkpoint> [--out <file.png>]
+  crossmodal curves <run-dir | events.jsonl> [--out <file.png>]
   crossmodal help [<command>] | --help | --version
 
 A config (.yaml, .yml or .json) names its model, data, optimizer, loggers and the plugins that
@@ -40,9 +44,62 @@ Evaluates a checkpoint on the config's data.eval split with the config's metrics
 metrics, and writes them as JSON to eval-<kind>.json in the run's directory (the
 checkpoint <run>/checkpoints/<kind> gives <run>/eval-<kind>.json).
 `,
-  list: `Usage: crossmodal list [<config>]
+  list: `Usage: crossmodal list [<config>] [--set path=value]... [--backend <name>]
 
 Prints every registered model preset, encoder, fusion module, head, dataset, logger, metric and
-backend with the plugin that provides it: the built-in plugins, or the plugins <config> names.
+backend with the plugin that provides it: the built-in plugins, or the plugins <config> names
+(--set and --backend apply to <config> as for train).
+`,
+  attention: `Usage: crossmodal attention <checkpoint> (--index <n> | --image <file.png>) [--out <dir>] [--split <name>]
+                            [--config <run.yaml>] [--set path=value]... [--backend <name>]
+
+Runs the checkpoint's model on one image with attention probabilities and writes PNGs:
+  layer<L>-head<H>.png   the class token's attention of head H in layer L, over the image
+  layer<L>-mean.png      the mean of layer L's heads
+  rollout-<f>.png        attention rollout (Abnar & Zuidema 2020) with head fusion f = mean, max, min
+  sheet.png              all of them on one sheet, with the input
+The image is shown min-max stretched (inputs are often normalised) and scaled up to ≥ 112 px.
+
+  --index <n>          example n of the run config's data.eval split
+  --image <file.png>   a PNG instead: converted to the model's channels, resized to its imageSize,
+                       pixels 0..255 mapped onto the eval data's value range (as its normalisation)
+  --out <dir>          where the PNGs go (default <run>/attention/<n or image name>)
+  --split <name>       take --index from this split of the eval dataset instead (e.g. train)
+  --config <file>      the run config (default: resolved-config.json in the checkpoint or its run)
+  --set, --backend     as for train, applied to that config
+
+Models that return no attention maps (e.g. mlp-spirals) are refused with their name.
+`,
+  average: `Usage: crossmodal average <checkpoint>... --out <dir> [--greedy] [--config <run.yaml>]
+                          [--set path=value]... [--backend <name>]
+
+Averages the weights of checkpoints of one architecture ("model soups", Wortsman et al. 2022) and
+writes the soup as a checkpoint directory that eval, attention and pos-embed accept (with the
+first checkpoint's step and resolved config; its optimizer state is empty). Checkpoints whose keys
+or shapes differ are refused with every mismatch listed.
+
+  --out <dir>          the new checkpoint directory
+  --greedy             the greedy soup: rank the checkpoints by their recorded metric (evaluating
+                       those without one), then add each in turn, keeping it only when the soup's
+                       score on data.eval does not drop; prints every score and which were kept
+  --config <file>      the run config whose data.eval and first metric score the soups (default:
+                       the first checkpoint's resolved-config.json)
+  --set, --backend     as for train, applied to that config
+`,
+  'pos-embed': `Usage: crossmodal pos-embed <checkpoint> [--out <file.png>]
+
+Writes the position-embedding similarity sheet (ViT paper, Fig. 7): for every patch position, the
+cosine similarity of its learned embedding with every other position's, as one tile of the grid.
+Reads the parameter whose name ends in pos_embed ([1, prefix + g², D]; the grid g and the prefix
+tokens are inferred). A checkpoint without one is refused.
+
+  --out <file.png>     default <run>/pos-embed.png
+`,
+  curves: `Usage: crossmodal curves <run-dir | events.jsonl> [--out <file.png>]
+
+Plots the training curves of a run from its JSONL event log (the jsonl logger): train loss per
+step, and the eval metrics (loss and accuracy panels) per evaluation.
+
+  --out <file.png>     default <run>/curves.png
 `,
 };

@@ -1,12 +1,12 @@
 // `crossmodal eval <config> --checkpoint <dir>`: the checkpoint's weights on the config's eval
 // split with the config's metrics; prints them and writes eval-<checkpoint>.json in the run's directory.
 import { ConfigError, evaluateCheckpoint } from '@crossmodal/core';
-import { resolveCheckpointDir } from '@crossmodal/core/node';
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from '../args.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { checkpointDirOf, runDirOf } from '../checkpoint-run.ts';
+import { EXIT } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { loadRun } from '../load-run.ts';
 import type { Importer } from '../plugin-loader.ts';
@@ -26,9 +26,7 @@ export interface EvalReport {
 
 /** `<run>/eval-<kind>.json` for a checkpoint at `<run>/checkpoints/<kind>`, else inside the checkpoint directory. */
 export function reportPath(checkpointDir: string): string {
-  const parent = dirname(checkpointDir);
-  const runDir = basename(parent) === 'checkpoints' ? dirname(parent) : checkpointDir;
-  return join(runDir, `eval-${basename(checkpointDir)}.json`);
+  return join(runDirOf(checkpointDir), `eval-${basename(checkpointDir)}.json`);
 }
 
 /** Writes JSON through a temporary sibling and a rename, so a reader never sees half a file. */
@@ -38,19 +36,9 @@ async function writeJsonAtomically(path: string, value: unknown): Promise<void> 
   await rename(tmp, path);
 }
 
-/** The checkpoint directory `--checkpoint` names; a UsageError when it is not one. */
-async function checkpointDirOf(path: string, cwd: string): Promise<string> {
-  try {
-    return await resolveCheckpointDir(resolve(cwd, path));
-  } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^checkpoint: /, '') : String(error);
-    throw new UsageError(`eval: --checkpoint ${message}`, { cause: error });
-  }
-}
-
 /** Prints `<metric> <value>` lines and writes the report; resolves to the exit code. */
 export async function evalCommand(command: Extract<Command, { kind: 'eval' }>, io: CliIo, importer?: Importer): Promise<number> {
-  const checkpoint = await checkpointDirOf(command.checkpoint, io.cwd);
+  const checkpoint = await checkpointDirOf('eval: --checkpoint', command.checkpoint, io.cwd);
   const { config, runtime, configPath } = await loadRun(command.config, command.overrides, io.cwd, importer);
   try {
     if (!config.data.eval) throw new ConfigError(configPath, [`${configPath}: data.eval: got nothing, expected a dataset to evaluate on: { name, split?, ... }`]);

@@ -1,0 +1,172 @@
+// `crossmodal attention <checkpoint> (--index <n> | --image <file.png>)`: runs the checkpoint's
+// model on one image with attention probabilities and writes the class token's attention per layer
+// and head, each layer's head mean, attention rollout (mean/max/min head fusion) and one sheet.
+import type { Batch, Dataset, Model, RunConfig, Runtime } from '@crossmodal/core';
+import { collate } from '@crossmodal/data';
+import { tensor, type Backend, type Tensor } from '@crossmodal/tensor';
+import { decodePng, encodePng, resizeBilinear, toRgb, type HostArray } from '@crossmodal/viz';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import type { Command } from '../args.ts';
+import { loadCheckpointRun, modelName, withCheckpointModel } from '../checkpoint-run.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import type { CliIo } from '../io.ts';
+import type { Importer } from '../plugin-loader.ts';
+import { checkNames } from '../preflight.ts';
+import { attentionPictures } from '../study/attention-pictures.ts';
+
+type AttentionCommand = Extract<Command, { kind: 'attention' }>;
+
+/** The image encoder of a model: its stream, the batch field it reads and its input geometry. */
+interface ImageInput {
+  readonly stream: string;
+  readonly field: string;
+  readonly size?: number;
+  readonly channels: number;
+}
+
+/** The first encoder with an `imageSize` (ViT's option), else undefined. */
+function imageInputOf(model: Model): ImageInput | undefined {
+  for (const [stream, part] of Object.entries(model.config.encoders ?? {})) {
+    if (typeof part['imageSize'] !== 'number') continue;
+    const field = typeof part['field'] === 'string' ? part['field'] : 'image';
+    return { stream, field, size: part['imageSize'], channels: typeof part['channels'] === 'number' ? part['channels'] : 3 };
+  }
+  return undefined;
+}
+
+/** The eval dataset (with `--split` applied); a UsageError when the config has none. */
+async function evalDataset(runtime: Runtime, config: RunConfig, split: string | undefined): Promise<Dataset> {
+  if (!config.data.eval) throw new UsageError('attention: the run config has no data.eval to take --index from; use --image <file.png> or pass --config');
+  const { name, ...options } = config.data.eval;
+  return runtime.datasets.create(name, { ...options, ...(split === undefined ? {} : { split }) }, { seed: config.seed, outputDir: config.output.dir }, 'data.eval');
+}
+
+/** Per-channel value range of the first examples' `field`: where the dataset maps pixels 0 and 1 (its normalisation). */
+async function valueRange(dataset: Dataset, field: string, channels: number): Promise<{ min: number[]; max: number[] }> {
+  const min = Array<number>(channels).fill(Infinity);
+  const max = Array<number>(channels).fill(-Infinity);
+  for (let i = 0; i < Math.min(dataset.size, 64); i++) {
+    const value = (await dataset.get(i))[field];
+    if (typeof value !== 'object' || value.shape[0] !== channels) return { min: min.fill(0), max: max.fill(1) };
+    const plane = value.data.length / channels;
+    for (let k = 0; k < channels; k++) {
+      for (let j = 0; j < plane; j++) {
+        const v = value.data[k * plane + j]!;
+        if (v < min[k]!) min[k] = v;
+        if (v > max[k]!) max[k] = v;
+      }
+    }
+  }
+  return { min, max };
+}
+
+/**
+ * A PNG as the model's input [C, S, S]: converted to C channels (luma for grey), resized bilinearly
+ * to S×S, pixels 0..255 mapped linearly onto [min, max] per channel (the eval data's range, so a
+ * normalised model sees what its dataset would have given it).
+ */
+export function imageFromPng(bytes: Uint8Array, input: { size: number; channels: number }, range?: { min: number[]; max: number[] }): HostArray {
+  const rgb = toRgb(decodePng(bytes));
+  const { width, height } = rgb;
+  const { size, channels } = input;
+  if (channels !== 1 && channels !== 3) throw new UsageError(`attention: --image works for models with 1 or 3 input channels, this one has ${channels}`);
+  const planes: Float32Array[] = [];
+  if (channels === 1) {
+    planes.push(Float32Array.from({ length: width * height }, (_, i) => (0.299 * rgb.data[i * 3]! + 0.587 * rgb.data[i * 3 + 1]! + 0.114 * rgb.data[i * 3 + 2]!) / 255));
+  } else {
+    for (let k = 0; k < 3; k++) planes.push(Float32Array.from({ length: width * height }, (_, i) => rgb.data[i * 3 + k]! / 255));
+  }
+  const out = new Float32Array(channels * size * size);
+  planes.forEach((plane, k) => {
+    const resized = resizeBilinear(plane, height, width, size, size);
+    const lo = range?.min[k] ?? 0;
+    const hi = range?.max[k] ?? 1;
+    for (let i = 0; i < resized.length; i++) out[k * size * size + i] = lo + resized[i]! * (hi - lo);
+  });
+  return { shape: [channels, size, size], data: out };
+}
+
+/** The batch of one image and the image itself, from `--index` or `--image`. */
+async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunConfig, model: Model, backend: Backend, cwd: string): Promise<{ batch: Batch; image: () => HostArray; what: string }> {
+  const input = imageInputOf(model);
+  const field = input?.field ?? 'image';
+  if (command.index !== undefined) {
+    const dataset = await evalDataset(runtime, config, command.split);
+    if (command.index >= dataset.size) throw new UsageError(`attention: --index ${command.index} is past the end of the eval split (${dataset.size} examples: 0..${dataset.size - 1})`);
+    const example = await dataset.get(command.index);
+    // The image is looked at after the forward pass, so a model without attention is named first.
+    const image = (): HostArray => {
+      const value = example[field];
+      if (typeof value !== 'object' || value.shape.length !== 3) {
+        throw new UsageError(`attention: example ${command.index} has no image field '${field}' [C, H, W] (fields: ${Object.keys(example).join(', ')})`);
+      }
+      return value;
+    };
+    return { batch: collate([example], { backend, indices: [command.index] }), image, what: `example ${command.index}` };
+  }
+  if (input?.size === undefined) throw new UsageError(`attention: model '${modelName(config)}' has no image encoder with an imageSize to resize --image to`);
+  const path = resolve(cwd, command.image!);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(`attention: cannot read --image '${command.image}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const range = config.data.eval ? await valueRange(await evalDataset(runtime, config, command.split), field, input.channels) : undefined;
+  const image = imageFromPng(bytes, { size: input.size, channels: input.channels }, range);
+  return { batch: { [field]: tensor(image.data as Float32Array, [1, ...image.shape], { backend }) }, image: () => image, what: basename(path) };
+}
+
+/** The encoder's attention maps for `stream`, layer order: `encoders.<stream>.layer<i>` (any maps when the stream is unknown). */
+function layerMaps(attention: Record<string, Tensor>, stream: string | undefined): Tensor[] {
+  const prefix = stream === undefined ? '' : `encoders.${stream}.`;
+  return Object.entries(attention)
+    .flatMap(([key, t]) => {
+      const m = /\.?layer(\d+)$/.exec(key);
+      return key.startsWith(prefix) && m ? [[Number(m[1]), t] as const] : [];
+    })
+    .sort((a, b) => a[0] - b[0])
+    .map(([, t]) => t);
+}
+
+/** Writes the attention pictures; resolves to the exit code. */
+export async function attentionCommand(command: AttentionCommand, io: CliIo, importer?: Importer): Promise<number> {
+  const run = await loadCheckpointRun('attention', command.checkpoint, command, io.cwd, importer);
+  const { runtime, config } = run;
+  try {
+    checkNames(runtime, config);
+    const name = modelName(config);
+    const { pictures, what } = await withCheckpointModel(run, async ({ model, backend }) => {
+      const { batch, image, what } = await inputOf(command, runtime, config, model, backend, io.cwd);
+      let maps: Tensor[] = [];
+      let output: ReturnType<Model['forward']> | undefined;
+      try {
+        output = model.forward(batch, { returnProbs: true });
+        maps = layerMaps(output.attention ?? {}, imageInputOf(model)?.stream);
+        if (maps.length === 0) {
+          throw new UsageError(`attention: model '${name}' returned no attention maps (attention: ${Object.keys(output.attention ?? {}).join(', ') || 'none'}); it needs a transformer encoder such as vit's`);
+        }
+        const probs = await Promise.all(maps.map(async (t) => ({ shape: [...t.shape], data: await t.data() })));
+        return { pictures: attentionPictures(probs, image(), `${name} ${what}`.toUpperCase()), what };
+      } finally {
+        for (const t of Object.values(batch)) t.dispose();
+        output?.logits.dispose();
+        output?.loss?.dispose();
+        for (const t of Object.values(output?.attention ?? {})) t.dispose();
+      }
+    });
+    const fallback = command.index !== undefined ? String(command.index) : basename(command.image!, extname(command.image!));
+    const outDir = command.out === undefined ? join(run.runDir, 'attention', fallback) : resolve(io.cwd, command.out);
+    await mkdir(outDir, { recursive: true });
+    io.stdout(`attention of ${name} on ${what}: ${pictures.length} pictures → ${relative(io.cwd, outDir) || '.'}\n`);
+    for (const picture of pictures) {
+      const path = join(outDir, picture.file);
+      await writeFile(path, encodePng(picture.image));
+      io.stdout(`wrote ${relative(io.cwd, path)}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await runtime.dispose();
+  }
+}
