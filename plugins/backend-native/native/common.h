@@ -57,6 +57,8 @@ void expect_args(const Napi::CallbackInfo& info, size_t n, const char* op);
 int threads();
 /** Sets the thread count (≥ 1). */
 void set_threads(int n);
+/** Joins the pool's workers (the addon's environment is going away); the next parallel region restarts them. */
+void shutdown_threads();
 
 /**
  * Runs fn(begin, end) over [0, n) in chunks of at least `grain` items, on the pool. Chunk boundaries

@@ -34,6 +34,10 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 }  // namespace cm
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Join the pool's workers when the environment is torn down (process exit, worker exit), before
+  // the runtime and other native libraries unload: idle workers left blocked at exit crashed Deno's
+  // teardown now and then ("corrupted size vs. prev_size") when its WebGPU stack was loaded too.
+  napi_add_env_cleanup_hook(env, [](void*) { cm::shutdown_threads(); }, nullptr);
   exports.Set("setThreads", Napi::Function::New(env, cm::SetThreads, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, cm::GetThreads, "getThreads"));
   exports.Set("info", Napi::Function::New(env, cm::Info, "info"));

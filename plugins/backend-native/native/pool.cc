@@ -83,7 +83,14 @@ struct Pool {
   bool stop = false;
 
   void start(int n) {
-    for (int w = 0; w < n; w++) workers.emplace_back([this] { loop(); });
+    // A new worker has seen every generation so far: it must not mistake the last finished
+    // region for a new one (it would decrement `pending` of the next region too early).
+    uint64_t now;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      now = generation;
+    }
+    for (int w = 0; w < n; w++) workers.emplace_back([this, now] { loop(now); });
   }
   void shutdown() {
     {
@@ -98,8 +105,7 @@ struct Pool {
   void drain() {
     for (int64_t i; (i = next.fetch_add(1)) < tasks;) (*task)(i);
   }
-  void loop() {
-    uint64_t seen = 0;
+  void loop(uint64_t seen) {
     for (;;) {
       {
         std::unique_lock<std::mutex> lk(mu);
@@ -160,6 +166,11 @@ void set_threads(int n) {
   thread_count = n;
   pool.start(n - 1);
   openblas_set_num_threads(n);
+}
+
+void shutdown_threads() {
+  pool.shutdown();
+  thread_count = 0;
 }
 
 static void run_tasks(int64_t tasks, const std::function<void(int64_t)>& fn) {
