@@ -3,10 +3,9 @@
 // stepping through the row TREE_WG apart with the serial program's per-element step, then a
 // halving tree in workgroup memory. One reduced axis only (after merging; the kernel checks).
 import { metaPrelude, type WgslProgram } from '../program.ts';
-import { MAX_RANK } from './broadcast.ts';
 import type { WgslType } from './elementwise.program.ts';
 import { WGSL_MATH } from './math.wgsl.ts';
-import { accumulator, REDUCE_META_WORDS, WGSL_BITS, type ReduceMode } from './reduce.program.ts';
+import { accumulator, REDUCE_META_WORDS, WGSL_BITS, WGSL_REDUCE_LAYOUT, type ReduceMode } from './reduce.program.ts';
 import { TREE_WG, treeSteps } from './workgroup-tree.wgsl.ts';
 
 /** Index of a lane that saw no element (its row share was empty). */
@@ -60,20 +59,14 @@ ${WGSL_BITS}
 ${arg ? wgslBeats(mode, t) : ''}
 var<workgroup> tv: array<${t}, ${TREE_WG}>;
 ${arg ? `var<workgroup> ti: array<u32, ${TREE_WG}>;` : ''}
-const KS = 8u; const KT = ${8 + MAX_RANK}u; const RT = ${8 + 3 * MAX_RANK}u;
+${WGSL_REDUCE_LAYOUT}
 @compute @workgroup_size(${TREE_WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lane: u32) {
   // The whole workgroup takes one (output, chunk): a uniform exit.
   let o = wid.x + wid.y * nwg.x;
   if (o >= m(0u)) { return; }
   let chunks = m(4u);
-  var off = 0u;
-  var rem = o / chunks;
-  for (var d = m(1u); d > 0u; d--) {
-    let dim = m(KS + d - 1u);
-    off += (rem % dim) * m(KT + d - 1u);
-    rem = rem / dim;
-  }
+  let off = kept_offset(o);
   let r0 = (o % chunks) * m(3u);
   let r1 = min(r0 + m(3u), m(5u));
   let sl = m(RT);

@@ -67,6 +67,23 @@ export function accumulator(mode: ReduceMode, t: WgslType): { init: string; step
 /** WGSL `bits(b)`: b laundered through a var, so ±inf built from it is not a constant expression. */
 export const WGSL_BITS = 'fn bits(b: u32) -> u32 { var v = b; return v; }';
 
+/**
+ * The reduce meta's layout constants and `kept_offset(o)`: the offset of output element o's first
+ * input element (its kept coordinates, from o / chunks, times their strides). Shared by the serial
+ * and the workgroup-tree programs, which read the same meta.
+ */
+export const WGSL_REDUCE_LAYOUT = `const KS = 8u; const KT = ${8 + MAX_RANK}u; const RS = ${8 + 2 * MAX_RANK}u; const RT = ${8 + 3 * MAX_RANK}u;
+fn kept_offset(o: u32) -> u32 {
+  var off = 0u;
+  var rem = o / m(4u);
+  for (var d = m(1u); d > 0u; d--) {
+    let dim = m(KS + d - 1u);
+    off += (rem % dim) * m(KT + d - 1u);
+    rem = rem / dim;
+  }
+  return off;
+}`;
+
 /** A reduction of `T` elements; arg modes write i32, the others `T`. */
 export function reduceProgram(mode: ReduceMode, t: WgslType): WgslProgram {
   const { init, step, result } = accumulator(mode, t);
@@ -79,26 +96,20 @@ export function reduceProgram(mode: ReduceMode, t: WgslType): WgslProgram {
 ${metaPrelude(2, REDUCE_META_WORDS)}
 ${t === 'f32' ? WGSL_MATH : ''}
 ${WGSL_BITS}
-const KS = 8u; const KT = ${8 + MAX_RANK}u; const RS = ${8 + 2 * MAX_RANK}u; const RT = ${8 + 3 * MAX_RANK}u;
+${WGSL_REDUCE_LAYOUT}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let o = gid1(gid, nwg);
   if (o >= m(0u)) { return; }
   let chunks = m(4u);
   // Offset of this output element's first input element: its kept coordinates times their strides.
-  var off = 0u;
-  var rem = o / chunks;
-  for (var d = m(1u); d > 0u; d--) {
-    let dim = m(KS + d - 1u);
-    off += (rem % dim) * m(KT + d - 1u);
-    rem = rem / dim;
-  }
+  var off = kept_offset(o);
   // This pass covers reduced elements [r0, r1) in row-major order of the reduced axes.
   var r = (o % chunks) * m(3u);
   let r1 = min(r + m(3u), m(5u));
   let last = m(2u) - 1u;
   var coord: array<u32, ${MAX_RANK}>;
-  rem = r;
+  var rem = r;
   for (var d = m(2u); d > 0u; d--) {
     let dim = m(RS + d - 1u);
     coord[d - 1u] = rem % dim;
