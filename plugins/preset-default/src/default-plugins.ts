@@ -3,7 +3,9 @@
 import type { Plugin } from '@crossmodal/core';
 import { nativeBackendPlugin } from '@crossmodal/backend-native';
 import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
+import { cifarPlugin } from '@crossmodal/dataset-cifar';
 import { fashionMnistPlugin } from '@crossmodal/dataset-fashion-mnist';
+import { imageFolderPlugin } from '@crossmodal/dataset-image-folder';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
 import { consoleLoggerPlugin } from '@crossmodal/logger-console';
@@ -21,6 +23,8 @@ import { vitModelPlugin } from '@crossmodal/model-vit';
 export const defaultPlugins: readonly Plugin[] = [
   syntheticDatasetsPlugin,
   fashionMnistPlugin,
+  cifarPlugin,
+  imageFolderPlugin,
   mlpModelPlugin,
   vitModelPlugin,
   classificationHeadPlugin,

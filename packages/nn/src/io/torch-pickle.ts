@@ -41,6 +41,12 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown) => unknown;
   /** Names the pickle in error messages, e.g. `'vit.pth: data.pkl'`. */
   name?: string;
+  /**
+   * What a Python 2 str (SHORT_BINSTRING, BINSTRING) becomes, as `pickle.load(encoding=…)`:
+   * `'latin1'` (default) a string of one char per byte, `'bytes'` a `Uint8Array` (no copy into a
+   * string: the fast way to read Python 2 pickles of binary data, e.g. numpy arrays).
+   */
+  encoding?: 'latin1' | 'bytes';
 }
 
 /** True for a Python tuple: tuples come back as frozen arrays, lists as ordinary ones. */
@@ -117,8 +123,8 @@ class Machine {
       case 0x58: this.push(this.text(this.u32())); return; // X BINUNICODE
       case 0x8c: this.push(this.text(this.u8())); return; // SHORT_BINUNICODE
       case 0x8d: this.push(this.text(this.u64())); return; // BINUNICODE8
-      case 0x54: this.push(this.latin1(this.i32len())); return; // T BINSTRING (Python 2 str)
-      case 0x55: this.push(this.latin1(this.u8())); return; // U SHORT_BINSTRING
+      case 0x54: this.push(this.py2str(this.i32len())); return; // T BINSTRING (Python 2 str)
+      case 0x55: this.push(this.py2str(this.u8())); return; // U SHORT_BINSTRING
       case 0x42: this.push(this.raw(this.u32())); return; // B BINBYTES
       case 0x43: this.push(this.raw(this.u8())); return; // C SHORT_BINBYTES
       case 0x8e: this.push(this.raw(this.u64())); return; // BINBYTES8
@@ -298,9 +304,19 @@ class Machine {
     return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(at, at + n));
   }
 
+  private py2str(n: number): string | Uint8Array {
+    return this.options.encoding === 'bytes' ? this.raw(n) : this.latin1(n);
+  }
+
   private latin1(n: number): string {
     const at = this.take(n);
-    return String.fromCharCode(...this.bytes.subarray(at, at + n));
+    const bytes = this.bytes.subarray(at, at + n);
+    if (n <= 4096) return String.fromCharCode(...bytes);
+    // NOTE: a BINSTRING can be 30 MB (a CIFAR batch): spreading it overflows the stack, and chunked
+    // fromCharCode takes seconds. Latin1 byte b is UTF-16 code unit b: widen and decode at once.
+    const wide = new Uint8Array(2 * n);
+    for (let i = 0; i < n; i++) wide[2 * i] = bytes[i]!;
+    return new TextDecoder('utf-16le', { ignoreBOM: true }).decode(wide);
   }
 
   /** A newline-terminated ASCII line (GLOBAL's module and name). */
