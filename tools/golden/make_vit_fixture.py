@@ -13,12 +13,20 @@ same module names, so `state_dict()` keys are timm's keys. It writes, under plug
   cross-entropy `<model>.loss` and its gradient `<model>.grad.<timm name>` for every parameter.
 - pos-embed-resize.golden.safetensors: F.interpolate on position-embedding grids (class token
   kept), bilinear and bicubic, with and without antialias (timm's resample_abs_pos_embed).
+- vit-tiny-token.timm.pth: the 'token' model's weights as a checkpoint file would hold them, via
+  torch.save: timm names, the state dict nested under 'model' beside 'epoch' and an
+  argparse.Namespace 'args' (DeiT's layout), so the reader's unwrapping and allow-list are exercised.
+- vit-tiny-token.hf.safetensors: the same weights in Hugging Face ViTForImageClassification names
+  (vit.embeddings.…, per layer attention.attention.query/key/value split out of timm's fused qkv,
+  classifier.…), for the import parity spec: both files must load to identical parameters.
 The safetensors files are written by hand (the `safetensors` package is not installed): an
 8-byte little-endian header length, a JSON header padded to 8 bytes, then the raw tensors.
 CI never runs this script: the fixtures are committed.
 """
+import argparse
 import json
 import os
+from collections import OrderedDict
 import struct
 
 import torch
@@ -180,6 +188,41 @@ def write_safetensors(path, named, metadata):
     print(f'wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes, {len(named)} tensors)')
 
 
+def hf_names(timm):
+    """timm ViT names → Hugging Face ViTForImageClassification names (qkv rows split [q; k; v])."""
+    layer = {'norm1': 'layernorm_before', 'attn.proj': 'attention.output.dense', 'norm2': 'layernorm_after',
+             'mlp.fc1': 'intermediate.dense', 'mlp.fc2': 'output.dense'}
+    top = {'cls_token': 'vit.embeddings.cls_token', 'pos_embed': 'vit.embeddings.position_embeddings',
+           'patch_embed.proj.weight': 'vit.embeddings.patch_embeddings.projection.weight',
+           'patch_embed.proj.bias': 'vit.embeddings.patch_embeddings.projection.bias',
+           'norm.weight': 'vit.layernorm.weight', 'norm.bias': 'vit.layernorm.bias',
+           'head.weight': 'classifier.weight', 'head.bias': 'classifier.bias'}
+    out = {}
+    for name, value in timm.items():
+        if name in top:
+            out[top[name]] = value
+            continue
+        _, i, rest = name.split('.', 2)
+        part, kind = rest.rsplit('.', 1)
+        if part == 'attn.qkv':
+            for j, qkv in enumerate(value.chunk(3, dim=0)):
+                out[f'vit.encoder.layer.{i}.attention.attention.{("query", "key", "value")[j]}.{kind}'] = qkv.clone()
+        else:
+            out[f'vit.encoder.layer.{i}.{layer[part]}.{kind}'] = value
+    return out
+
+
+def import_fixtures(named, meta):
+    """The 'token' model's weights as a timm .pth (nested, DeiT-style) and an HF-named safetensors."""
+    timm = OrderedDict((k[len('token.param.'):], v.detach().clone()) for k, v in named.items() if k.startswith('token.param.'))
+    path = os.path.join(OUT_DIR, 'vit-tiny-token.timm.pth')
+    args = argparse.Namespace(model='vit_tiny_fixture', input_size=8, nb_classes=3)
+    torch.save({'model': timm, 'epoch': 3, 'args': args}, path)
+    print(f'wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes, {len(timm)} tensors)')
+    write_safetensors(os.path.join(OUT_DIR, 'vit-tiny-token.hf.safetensors'), hf_names(timm),
+                      {'writer': meta['writer'], 'arch': meta['token'], 'naming': 'transformers ViTForImageClassification'})
+
+
 def main():
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -191,6 +234,7 @@ def main():
     write_safetensors(os.path.join(OUT_DIR, 'vit-tiny.golden.safetensors'), named, meta)
     write_safetensors(os.path.join(OUT_DIR, 'pos-embed-resize.golden.safetensors'), resize_cases(),
                       {'writer': f'tools/golden/make_vit_fixture.py, torch {torch.__version__}'})
+    import_fixtures(named, meta)
 
 
 if __name__ == '__main__':

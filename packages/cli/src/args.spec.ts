@@ -29,7 +29,12 @@ describe('parseArgs', () => {
       kind: 'average', checkpoints: ['a', 'b'], out: 'soup', greedy: true, config: 'r.yaml', overrides: [],
     });
     expect(parseArgs(['pos-embed', 'ck'])).toEqual({ kind: 'pos-embed', checkpoint: 'ck' });
-    expect(parseArgs(['curves', 'runs/a', '--out', 'c.png'])).toEqual({ kind: 'curves', run: 'runs/a', out: 'c.png' });
+    expect(parseArgs(['curves', 'runs/a', '--out', 'c.png'])).toEqual({ kind: 'curves', runs: ['runs/a'], out: 'c.png' });
+    expect(parseArgs(['curves', 'runs/a', 'runs/b', '--labels', 'native, webgpu', '--smoothing', '0.8', '--max-step', '300']))
+      .toEqual({ kind: 'curves', runs: ['runs/a', 'runs/b'], labels: ['native', 'webgpu'], smoothing: 0.8, maxStep: 300 });
+    expect(parseArgs(['import', 'w.pth', '--model', 'vit-b16-384', '--num-classes', '37', '--image-size=384', '--interpolation', 'bilinear', '--format', 'hf', '--key', 'model_ema', '--set', 'seed=1', '--out', 'o'])).toEqual({
+      kind: 'import', checkpoint: 'w.pth', out: 'o', model: 'vit-b16-384', numClasses: 37, imageSize: 384, interpolation: 'bilinear', format: 'hf', key: 'model_ema', overrides: ['seed=1'],
+    });
   });
 
   it('answers help and version in every spelling', () => {
@@ -40,7 +45,7 @@ describe('parseArgs', () => {
   });
 
   it.each([
-    [['fit', 'a.yaml'], "unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves; see crossmodal --help)"],
+    [['fit', 'a.yaml'], "unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves, import; see crossmodal --help)"],
     [['train'], 'train: missing <config> (usage: crossmodal train <config>)'],
     [['train', 'a.yaml', 'b.yaml'], "train: unexpected argument 'b.yaml' (usage: crossmodal train <config>)"],
     [['train', 'a.yaml', '--lr', '1'], "train: unknown option '--lr' (options: --set, --resume, --backend, --help)"],
@@ -48,7 +53,7 @@ describe('parseArgs', () => {
     [['train', 'a.yaml', '--resume', 'x', '--resume', 'y'], 'train: --resume given twice'],
     [['eval', 'a.yaml'], 'eval: missing --checkpoint <path> (a checkpoint directory written by train)'],
     [['list', '--checkpoint', 'x'], "list: unknown option '--checkpoint' (options: --set, --backend, --help)"],
-    [['help', 'fit'], "help: unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves)"],
+    [['help', 'fit'], "help: unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves, import)"],
     [['attention', 'ck'], 'attention: give exactly one of --index <n> (an example of the eval split) or --image <file.png>'],
     [['attention', 'ck', '--index', '1', '--image', 'a.png'], 'attention: give exactly one of --index <n> (an example of the eval split) or --image <file.png>'],
     [['attention', 'ck', '--index', '-1'], "attention: --index must be a whole number ≥ 0, got '-1'"],
@@ -59,7 +64,12 @@ describe('parseArgs', () => {
     [['average', 'a', '--out', 'x', '--greedy=yes'], "average: --greedy takes no value (got '--greedy=yes')"],
     [['average', 'a', '--out', 'x', '--index', '1'], "average: unknown option '--index' (options: --out, --config, --set, --backend, --greedy, --help)"],
     [['pos-embed', 'a', 'b'], "pos-embed: unexpected argument 'b' (usage: crossmodal pos-embed <checkpoint>)"],
-    [['curves'], 'curves: missing <run> (usage: crossmodal curves <run>)'],
+    [['curves'], 'curves: missing <run-dir | events.jsonl>... (usage: crossmodal curves <run>... [--out <file.png>])'],
+    [['curves', 'a', '--smoothing', '1'], "curves: --smoothing must be a number in [0, 1), got '1'"],
+    [['curves', 'a', '--max-step', '0'], "curves: --max-step must be a whole number ≥ 1, got '0'"],
+    [['import', 'w.pth', '--model', 'vit-tiny'], 'import: missing --out <dir> (where the converted checkpoint goes)'],
+    [['import', 'w.pth', '--model', 'vit-tiny', '--out', 'o', '--num-classes', '1.5'], "import: --num-classes must be a whole number ≥ 1, got '1.5'"],
+    [['import', 'w.pth', '--model', 'vit-tiny', '--out', 'o', '--interpolation', 'nearest'], "import: --interpolation must be 'bicubic' or 'bilinear', got 'nearest'"],
   ])('rejects %j with a UsageError naming the problem', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(new UsageError(message));
   });

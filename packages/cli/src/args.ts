@@ -12,7 +12,21 @@ export type Command =
   | ({ readonly kind: 'attention'; readonly checkpoint: string; readonly index?: number; readonly image?: string; readonly out?: string; readonly split?: string } & RunSource)
   | ({ readonly kind: 'average'; readonly checkpoints: readonly string[]; readonly out: string; readonly greedy: boolean } & RunSource)
   | { readonly kind: 'pos-embed'; readonly checkpoint: string; readonly out?: string }
-  | { readonly kind: 'curves'; readonly run: string; readonly out?: string };
+  | { readonly kind: 'curves'; readonly runs: readonly string[]; readonly out?: string; readonly labels?: readonly string[]; readonly smoothing?: number; readonly maxStep?: number }
+  | ({ readonly kind: 'import'; readonly checkpoint: string; readonly out: string } & ImportOptions & RunSource);
+
+/** `crossmodal import`'s choices besides the file and the run config. */
+export interface ImportOptions {
+  /** The preset to build (sets model.preset). */
+  readonly model?: string;
+  readonly numClasses?: number;
+  readonly imageSize?: number;
+  readonly interpolation?: 'bicubic' | 'bilinear';
+  /** `auto` or a source naming the model's importer knows (`timm`, `hf`). */
+  readonly format?: string;
+  /** The top-level entry of a .pth that holds the state dict (`state_dict_ema`). */
+  readonly key?: string;
+}
 
 /** Where the study commands get a checkpoint's run config: `--config`, else the run's resolved-config.json. */
 export interface RunSource {
@@ -21,7 +35,7 @@ export interface RunSource {
 }
 
 /** The commands `crossmodal` knows. */
-export const COMMANDS = ['train', 'eval', 'list', 'attention', 'average', 'pos-embed', 'curves'] as const;
+export const COMMANDS = ['train', 'eval', 'list', 'attention', 'average', 'pos-embed', 'curves', 'import'] as const;
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -33,7 +47,8 @@ export const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   attention: ['--index', '--image', '--out', '--split', '--config', '--set', '--backend'],
   average: ['--out', '--config', '--set', '--backend'],
   'pos-embed': ['--out'],
-  curves: ['--out'],
+  curves: ['--out', '--labels', '--smoothing', '--max-step'],
+  import: ['--model', '--config', '--set', '--num-classes', '--image-size', '--interpolation', '--format', '--key', '--out'],
 };
 
 /** Flags that take no value, per command. */
@@ -134,7 +149,36 @@ export function parseArgs(argv: readonly string[]): Command {
     const [config] = positionals('list', p, ['config'], true);
     return { kind: 'list', overrides, ...(config === undefined ? {} : { config }) };
   }
+  if (first === 'import') return parseImport(p, overrides);
   return parseStudy(first, p, overrides);
+}
+
+/** A whole number ≥ `min` from a flag's value, if given. */
+function wholeNumber(command: CommandName, p: Parsed, flag: string, min: number): number | undefined {
+  const text = p.values.get(flag)?.[0];
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${command}: ${flag} must be a whole number ≥ ${min}, got '${text}'`);
+  return Number(text);
+}
+
+/** `import <checkpoint> (--model <preset> | --config <run.yaml>) --out <dir> …`. */
+function parseImport(p: Parsed, overrides: string[]): Command {
+  const [checkpoint] = positionals('import', p, ['checkpoint']);
+  const out = p.values.get('--out')?.[0];
+  if (out === undefined) throw new UsageError('import: missing --out <dir> (where the converted checkpoint goes)');
+  const model = p.values.get('--model')?.[0];
+  const config = p.values.get('--config')?.[0];
+  if (model === undefined && config === undefined) throw new UsageError('import: give --model <preset> or --config <run.yaml> (the model the weights go into)');
+  const interpolation = p.values.get('--interpolation')?.[0];
+  if (interpolation !== undefined && interpolation !== 'bicubic' && interpolation !== 'bilinear') {
+    throw new UsageError(`import: --interpolation must be 'bicubic' or 'bilinear', got '${interpolation}'`);
+  }
+  return {
+    kind: 'import', checkpoint: checkpoint!, out, overrides,
+    ...maybe('model', model), ...maybe('config', config), ...maybe('interpolation', interpolation as ImportOptions['interpolation']),
+    ...maybe('numClasses', wholeNumber('import', p, '--num-classes', 1)), ...maybe('imageSize', wholeNumber('import', p, '--image-size', 1)),
+    ...maybe('format', p.values.get('--format')?.[0]), ...maybe('key', p.values.get('--key')?.[0]),
+  };
 }
 
 /** The value of a flag given at most once, if given. */
@@ -144,7 +188,7 @@ const valueOf = (p: Parsed, flag: string): string | undefined => p.values.get(fl
 const maybe = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
 
 /** The study commands: attention, average, pos-embed, curves. */
-function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list'>, p: Parsed, overrides: string[]): Command {
+function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list' | 'import'>, p: Parsed, overrides: string[]): Command {
   const out = valueOf(p, '--out');
   if (command === 'attention') {
     const [checkpoint] = positionals(command, p, ['checkpoint']);
@@ -172,6 +216,23 @@ function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list'>, p:
     const [checkpoint] = positionals(command, p, ['checkpoint']);
     return { kind: 'pos-embed', checkpoint: checkpoint!, ...maybe('out', out) };
   }
-  const [run] = positionals(command, p, ['run']);
-  return { kind: 'curves', run: run!, ...maybe('out', out) };
+  return parseCurves(p, out);
+}
+
+/** `curves <run>... [--labels a,b] [--smoothing w] [--max-step n] [--out f.png]`. */
+function parseCurves(p: Parsed, out: string | undefined): Command {
+  const runs = [...p.positionals];
+  if (runs.length === 0) throw new UsageError('curves: missing <run-dir | events.jsonl>... (usage: crossmodal curves <run>... [--out <file.png>])');
+  const labelsText = valueOf(p, '--labels');
+  const labels = labelsText?.split(',').map((l) => l.trim());
+  if (labels !== undefined && (labels.length !== runs.length || labels.some((l) => l === ''))) {
+    throw new UsageError(`curves: --labels must give one non-empty label per run (${runs.length}), comma-separated; got '${labelsText}'`);
+  }
+  const smoothingText = valueOf(p, '--smoothing');
+  const smoothing = smoothingText === undefined ? undefined : Number(smoothingText);
+  if (smoothing !== undefined && !(smoothing >= 0 && smoothing < 1)) throw new UsageError(`curves: --smoothing must be a number in [0, 1), got '${smoothingText}'`);
+  const maxStepText = valueOf(p, '--max-step');
+  const maxStep = maxStepText === undefined ? undefined : Number(maxStepText);
+  if (maxStep !== undefined && !(Number.isInteger(maxStep) && maxStep >= 1)) throw new UsageError(`curves: --max-step must be a whole number ≥ 1, got '${maxStepText}'`);
+  return { kind: 'curves', runs, ...maybe('out', out), ...maybe('labels', labels), ...maybe('smoothing', smoothing), ...maybe('maxStep', maxStep) };
 }

@@ -5,6 +5,7 @@ import { attentionCommand } from './commands/attention.ts';
 import { averageCommand } from './commands/average.ts';
 import { curvesCommand } from './commands/curves.ts';
 import { evalCommand } from './commands/eval.ts';
+import { importCommand } from './commands/import.ts';
 import { listCommand } from './commands/list.ts';
 import { posEmbedCommand } from './commands/pos-embed.ts';
 import { trainCommand } from './commands/train.ts';
@@ -45,6 +46,8 @@ export async function runCli(argv: readonly string[], io: CliIo, importer?: Impo
         return await posEmbedCommand(command, io);
       case 'curves':
         return await curvesCommand(command, io);
+      case 'import':
+        return await importCommand(command, io, importer);
     }
   } catch (error) {
     io.stderr(formatError(error, io.env['CROSSMODAL_DEBUG'] === '1'));

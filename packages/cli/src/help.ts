@@ -12,7 +12,8 @@ Usage:
   crossmodal attention <checkpoint> (--index <n> | --image <file.png>) [--out <dir>] [--split <name>]
   crossmodal average <checkpoint>... --out <dir> [--greedy] [--config <run.yaml>]
   crossmodal pos-embed <checkpoint> [--out <file.png>]
-  crossmodal curves <run-dir | events.jsonl> [--out <file.png>]
+  crossmodal curves <run-dir | events.jsonl>... [--labels a,b] [--out <file.png>]
+  crossmodal import <checkpoint.{pth,pt,bin,safetensors}> (--model <preset> | --config <run.yaml>) --out <dir>
   crossmodal help [<command>] | --help | --version
 
 A config (.yaml, .yml or .json) names its model, data, optimizer, loggers and the plugins that
@@ -95,11 +96,45 @@ tokens are inferred). A checkpoint without one is refused.
 
   --out <file.png>     default <run>/pos-embed.png
 `,
-  curves: `Usage: crossmodal curves <run-dir | events.jsonl> [--out <file.png>]
+  curves: `Usage: crossmodal curves <run-dir | events.jsonl>... [--labels a,b,...] [--smoothing <w>]
+                         [--max-step <n>] [--out <file.png>]
 
-Plots the training curves of a run from its JSONL event log (the jsonl logger): train loss per
+One run: plots its training curves from its JSONL event log (the jsonl logger): train loss per
 step, and the eval metrics (loss and accuracy panels) per evaluation.
+Several runs (e.g. the same config on native and on WebGPU, or ours beside PyTorch's log): one
+panel per quantity with a line per run, and, against the first run, how closely each other run's
+train loss tracks it over the steps both logged (max |Δ| over the first 50 and over all, mean |Δ|,
+the gap of the last 50 steps' means) and the last common evaluation's difference.
 
-  --out <file.png>     default <run>/curves.png
+  --labels a,b,...     legend labels, one per run (default: the run directories' names)
+  --smoothing <w>      EMA weight for the train-loss lines, in [0, 1) (default 0; 0.9 for several runs)
+  --max-step <n>       plot only steps ≤ n
+  --out <file.png>     default <run>/curves.png (one run) or <first run>/compare.png
+`,
+  import: `Usage: crossmodal import <checkpoint.{pth,pt,bin,safetensors}> (--model <preset> | --config <run.yaml>) --out <dir>
+                         [--set path=value]... [--num-classes <n>] [--image-size <px>]
+                         [--interpolation bicubic|bilinear] [--format auto|<name>] [--key <entry>]
+
+Converts a pretrained checkpoint into a crossmodal checkpoint directory that eval, attention and
+pos-embed accept, through the weight importer of the model's plugin (vit: timm and Hugging Face
+ViTModel / ViTForImageClassification names). Prints how every key was mapped and writes it to
+import-report.json beside the checkpoint; the directory appears only once complete.
+
+  <checkpoint>         a torch.save file (.pth, .pt, .bin; zip format, read without running its
+                       pickle code; the state dict at the top or under 'state_dict' / 'model')
+                       or a .safetensors file
+  --model <preset>     the model the weights go into (sets model.preset)
+  --config <file>      a run config to take the model, plugins and data from; it is written as
+                       resolved-config.json (without one, --set data.… and optimizer.… make it)
+  --set path=value     override a config field, e.g. --set model.encoders.vision.dim=192
+  --num-classes <n>    a head for n classes: a checkpoint head of another size is replaced by a
+                       freshly initialised one (reported)
+  --image-size <px>    the input size: position embeddings are resampled to the new grid
+  --interpolation <m>  bicubic (default, as timm) or bilinear resampling
+  --format <name>      the checkpoint's naming (default auto: detected from its keys)
+  --key <entry>        the .pth entry holding the state dict (e.g. state_dict_ema)
+  --out <dir>          the new checkpoint directory (must not exist)
+
+Keys that no rule maps and tensors that do not fit are refused, all of them listed.
 `,
 };

@@ -15,6 +15,10 @@ export type { Logger, LoggerProvider } from './contracts/logger.ts';
 export type { Metric, MetricProvider } from './contracts/metric.ts';
 export type { Model, ModelConfig, ModelOutput, ModelPreset, PartConfig } from './contracts/model.ts';
 export type { CreateContext, NamedProvider } from './contracts/provider.ts';
+export {
+  selectWeightImporter, importFormat, WeightImportError,
+  type ForeignStateDict, type ImportGeometry, type ResizedKey, type WeightImporter, type WeightImportOptions, type WeightImportReport, type WeightImportResult,
+} from './contracts/weight-importer.ts';
 export * from './di/tokens.ts';
 export { isPlugin, type Plugin } from './plugin.ts';
 

@@ -22,3 +22,6 @@ export { SERIES_COLORS, formatTick, niceTicks, plotLines, type PlotOptions, type
 export {
   parseRunEvents, plotTrainingCurves, smoothCurve, type CurvePoint, type RunCurves, type TrainingCurvesOptions,
 } from './curves.ts';
+export {
+  lossAgreement, plotRunComparison, type LabelledRun, type LossAgreement, type RunComparisonOptions,
+} from './compare-runs.ts';

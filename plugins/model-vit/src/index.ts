@@ -16,3 +16,4 @@ export {
   type StateDict, type KeyMapping, type ConvertedStateDict,
 } from './weights.ts';
 export { loadVitWeights, type LoadVitWeightsOptions, type LoadVitWeightsReport } from './pretrained.ts';
+export { vitWeightImporter } from './importer.ts';

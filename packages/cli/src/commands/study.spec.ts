@@ -40,7 +40,7 @@ output: { dir: ${join(dir, name)} }
 
 beforeAll(async () => {
   for (const [name, seed] of [['a', 1], ['b', 2]] as const) expect((await cli('train', config(name, seed))).code).toBe(0);
-});
+}, 120_000); // two short runs: seconds alone, longer on a loaded 2-core machine
 
 describe('attention', () => {
   it('refuses a model without attention maps, naming it (exit 2)', async () => {
@@ -140,6 +140,18 @@ describe('curves', () => {
     expect(png.width).toBe(2 * 480 + 12); // two 480 px panels side by side, padding 4 around them
     expect((await cli('curves', join(dir, 'a/events.jsonl'), '--out', 'c.png')).code).toBe(0);
     expect(decodePng(readFileSync(join(dir, 'c.png'))).height).toBe(png.height);
+  });
+
+  it('compares runs: a line per run, and how their losses and last evaluations differ', async () => {
+    const r = await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'seed1,seed2', '--out', 'ab.png');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^seed2 vs seed1: \d+ common loss points up to step \d+; \|Δ loss\| max [\d.e-]+ over the first \d+ \(relative [\d.e-]+\), max [\d.e-]+ and mean [\d.e-]+ over all; last \d+ points' means differ by [\d.e-]+\nseed2 vs seed1: test\/accuracy at step \d+: [\d.]+ vs [\d.]+ \(Δ -?[\d.e-]+\)\nwrote ab\.png \(\d+×\d+\)\n$/);
+    expect(decodePng(readFileSync(join(dir, 'ab.png'))).width).toBe(2 * 480 + 12); // loss and test/accuracy panels
+    // The same run against itself agrees exactly.
+    const same = await cli('curves', join(dir, 'a'), join(dir, 'a/events.jsonl'));
+    expect(same.out).toContain('|Δ loss| max 0 over the first');
+    expect(same.out).toContain('means differ by 0\n');
+    expect((await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'only-one')).err).toContain('--labels must give one non-empty label per run (2)');
   });
 
   it('refuses a path that is not there and a directory without a log (exit 2)', async () => {

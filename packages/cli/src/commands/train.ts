@@ -7,6 +7,7 @@ import type { Command } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { loadRun } from '../load-run.ts';
+import { formatRunSummary, RunSummaryCollector } from '../run-summary.ts';
 import type { Importer } from '../plugin-loader.ts';
 import { checkNames } from '../preflight.ts';
 
@@ -32,6 +33,8 @@ export async function trainCommand(command: Extract<Command, { kind: 'train' }>,
   const { config, runtime } = await loadRun(command.config, command.overrides, io.cwd, importer);
   checkNames(runtime, config);
   const pipeline = createPipeline(runtime, config, resume === undefined ? {} : { resume });
+  const summary = new RunSummaryCollector();
+  const watching = pipeline.events$.subscribe((e) => summary.observe(e));
   let interrupts = 0;
   const stopListening = io.onInterrupt(() => {
     interrupts += 1;
@@ -46,6 +49,8 @@ export async function trainCommand(command: Extract<Command, { kind: 'train' }>,
   try {
     const result = await pipeline.run();
     result.model.dispose();
+    const line = formatRunSummary(summary.summary());
+    if (line !== undefined && result.status === 'completed') io.stdout(`${line}\n`);
     if (result.status === 'stopped' && interrupts > 0) {
       const at = result.checkpoints.interrupt;
       if (at !== undefined) io.stderr(`crossmodal: stopped at step ${result.step}; resume with: crossmodal train ${command.config} --resume ${at}\n`);
@@ -54,6 +59,7 @@ export async function trainCommand(command: Extract<Command, { kind: 'train' }>,
     return EXIT.ok;
   } finally {
     stopListening();
+    watching.unsubscribe();
     await runtime.dispose();
   }
 }

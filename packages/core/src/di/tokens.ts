@@ -9,6 +9,7 @@ import type { HeadProvider } from '../contracts/head.ts';
 import type { LoggerProvider } from '../contracts/logger.ts';
 import type { MetricProvider } from '../contracts/metric.ts';
 import type { ModelPreset } from '../contracts/model.ts';
+import type { WeightImporter } from '../contracts/weight-importer.ts';
 
 /** A DI token that carries the type it resolves to (a symbol at run time). */
 export type Token<T> = symbol & { readonly __resolves?: T };
@@ -31,5 +32,7 @@ export const METRICS = token<MetricProvider>('metrics');
 export const MODEL_PROVIDERS = token<ModelPreset>('model-providers');
 /** Backends the runtime can pick from (`cpu`, `native`, `webgpu`…). */
 export const BACKENDS = token<BackendProvider>('backends');
+/** Weight importers by name: foreign checkpoints (timm, Hugging Face…) → a runtime model's state dict. */
+export const WEIGHT_IMPORTERS = token<WeightImporter>('weight-importers');
 /** Which plugin registered each provider value (for error messages and `crossmodal list`). */
 export const PLUGIN_ORIGINS = token<ReadonlyMap<object, string>>('plugin-origins');

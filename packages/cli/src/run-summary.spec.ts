@@ -1,0 +1,33 @@
+// The closing line of `crossmodal train`: accuracy, backend, time, and training images/s with the
+// evaluation's time left out.
+import { describe, expect, it } from 'vitest';
+import { formatRunSummary, RunSummaryCollector } from './run-summary.ts';
+
+describe('RunSummaryCollector', () => {
+  it('counts training time from epoch-start to each batch-end, leaving evaluation out', () => {
+    let now = 0;
+    const c = new RunSummaryCollector(() => now);
+    const at = (t: number, e: Parameters<RunSummaryCollector['observe']>[0]): void => {
+      now = t;
+      c.observe(e);
+    };
+    at(0, { type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
+    at(1000, { type: 'epoch-start', epoch: 0, step: 0 });
+    at(2000, { type: 'batch-end', epoch: 0, step: 1, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 64 });
+    at(3000, { type: 'batch-end', epoch: 0, step: 2, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 36 });
+    at(60_000, { type: 'eval-end', epoch: 0, step: 2, split: 'test', metrics: { accuracy: 0.5 } }); // 57 s of eval
+    at(61_000, { type: 'epoch-start', epoch: 1, step: 2 });
+    at(63_000, { type: 'batch-end', epoch: 1, step: 3, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 100 });
+    at(90_000, { type: 'eval-end', epoch: 1, step: 3, split: 'test', metrics: { accuracy: 0.86514, loss: 0.38 } });
+    at(125_000, { type: 'run-end', status: 'completed', epoch: 2, step: 3 });
+    const s = c.summary();
+    expect(s).toEqual({ backend: 'native', split: 'test', metrics: { accuracy: 0.86514, loss: 0.38 }, examples: 200, trainSeconds: 4, wallSeconds: 125 });
+    expect(formatRunSummary(s)).toBe('test accuracy 86.51% on backend native: 200 training images in 2:05, 50 images/s over 0:04 of training steps');
+  });
+
+  it('prints the last metrics without an accuracy, and nothing for a run that trained on nothing', () => {
+    expect(formatRunSummary({ backend: 'webgpu', split: 'val', metrics: { loss: 0.123456 }, examples: 1000, trainSeconds: 0, wallSeconds: 61 }))
+      .toBe('val loss 0.1235 on backend webgpu: 1,000 training images in 1:01');
+    expect(formatRunSummary({ examples: 0, trainSeconds: 0, wallSeconds: 1 })).toBeUndefined();
+  });
+});
