@@ -55,7 +55,7 @@ describe('parseRunConfig', () => {
   it('lists every problem at once with its path, value and expectation', () => {
     const bad = {
       ...minimal,
-      optimizer: { name: 'adamx', lr: -1, betas: [0.9, 1.5] },
+      optimizer: { name: 'adamx', lr: -1, betas: [0.9, 1.5], decay: 'bias' },
       train: { epochs: 0, gradAccumulation: 1.5 },
       data: { train: { limit: 0 }, batchSize: '32' },
     };
@@ -66,6 +66,7 @@ describe('parseRunConfig', () => {
       "run.yaml: optimizer.name: got \"adamx\", expected one of 'adamw', 'adam', 'sgd'",
       'run.yaml: optimizer.lr: got -1, expected a number > 0',
       'run.yaml: optimizer.betas[1]: got 1.5, expected a number in [0, 1)',
+      "run.yaml: optimizer.decay: got \"bias\", expected one of 'all', 'timm'",
       'run.yaml: train.epochs: got 0, expected an integer > 0',
       'run.yaml: train.gradAccumulation: got 1.5, expected an integer > 0',
     ]);
@@ -98,7 +99,7 @@ describe('parseRunConfig', () => {
     expect(issuesOf(() => parseRunConfig({ model: {}, metrics: ['accuracy', 3, { k: 2 }], loggers: [{}] }, 'x.yml'))).toEqual([
       'x.yml: model: got {}, expected a model preset, or encoders and a head',
       'x.yml: data: got nothing, expected data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast? }',
-      'x.yml: optimizer: got nothing, expected an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov? }',
+      'x.yml: optimizer: got nothing, expected an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov?, decay? }',
       'x.yml: train: got nothing, expected train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery? }',
       'x.yml: metrics[1]: got 3, expected a metric name or { name, ...options }',
       'x.yml: metrics[2].name: got nothing, expected a metric name (a non-empty string)',

@@ -46,6 +46,8 @@ export interface OptimizerConfig {
   readonly momentum?: number;
   /** SGD Nesterov momentum. */
   readonly nesterov?: boolean;
+  /** Which parameters get weight decay: `all` (default, as torch) or `timm` (not vectors, norms, pos_embed, cls_token). */
+  readonly decay?: 'all' | 'timm';
 }
 
 /** The learning-rate schedule, in optimizer steps. */

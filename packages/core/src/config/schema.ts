@@ -59,8 +59,9 @@ const optimizer = z.strictObject(
     eps: positiveNumber().optional(),
     momentum: fraction().optional(),
     nesterov: flag().optional(),
+    decay: z.enum(['all', 'timm'], expected("one of 'all', 'timm'")).optional(),
   },
-  expected('an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov? }'),
+  expected('an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov?, decay? }'),
 );
 
 const schedule = z

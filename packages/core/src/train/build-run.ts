@@ -82,7 +82,7 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
   const { loaders, bus, store, context, configHash } = io;
   const model = runtime.models.build(config.model, context);
   try {
-    const optimizer = createOptimizer(config.optimizer, model.parameters());
+    const optimizer = createOptimizer(config.optimizer, model.namedParameters());
     const metrics = createMetrics(runtime, config, context);
     const evaluator = loaders.eval && metrics.length > 0
       ? new Evaluator({ model, loader: loaders.eval, metrics, split: config.data.eval?.split ?? 'eval', bus })

@@ -14,6 +14,6 @@ export {
 } from './checkpoint.ts';
 export { MemoryCheckpointStore, memoryRunFiles } from './memory-checkpoint-store.ts';
 export { generatorState, type JsonValue, type Stateful, type TrainPosition } from './state.ts';
-export { createOptimizer, type OptimizerSpec } from './optimizers.ts';
+export { createOptimizer, splitByDecay, type DecayRule, type OptimizerSpec } from './optimizers.ts';
 export { createPipeline, type Pipeline, type PipelineOptions, type RunFiles, type RunResult } from './pipeline.ts';
 export { evaluateCheckpoint, type EvaluateCheckpointOptions, type EvaluationResult } from './evaluate-checkpoint.ts';
