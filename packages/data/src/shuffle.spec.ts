@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochOrder, epochSeed } from './shuffle.ts';
+import { epochOrder, epochSeed, randomSubset } from './shuffle.ts';
 
 describe('epochOrder', () => {
   it('is a permutation of 0..size-1', () => {
@@ -26,5 +26,16 @@ describe('epochOrder', () => {
 
   it('rejects a negative epoch with the value', () => {
     expect(() => epochOrder(3, { seed: 0, epoch: -1 })).toThrow('epoch must be an integer >= 0, got -1');
+  });
+});
+
+describe('randomSubset', () => {
+  it('draws distinct indices in increasing order, all of them when limit = count, the same for a seed', () => {
+    const s = Array.from(randomSubset(100, 30, 1));
+    expect([new Set(s).size, s.every((v, i) => i === 0 || v > s[i - 1]!), s.every((v) => v >= 0 && v < 100)]).toEqual([30, true, true]);
+    expect(Array.from(randomSubset(100, 30, 1))).toEqual(s);
+    expect(Array.from(randomSubset(100, 30, 2))).not.toEqual(s);
+    expect(Array.from(randomSubset(6, 6, 9))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(() => randomSubset(5, 6, 0)).toThrow('randomSubset: expected integers 0 <= limit <= count, got limit 6, count 5');
   });
 });

@@ -30,3 +30,22 @@ export function epochOrder(size: number, { seed, epoch, shuffle = true }: { seed
   }
   return order;
 }
+
+/**
+ * A seeded subset of `limit` of `count` indices, in increasing order (a partial Fisher–Yates draw):
+ * what a dataset's `limit` with `subset: random` keeps.
+ * @example
+ * randomSubset(60000, 1000, seed); // 1000 distinct indices < 60000, sorted
+ */
+export function randomSubset(count: number, limit: number, seed: number): Int32Array {
+  if (!(Number.isInteger(count) && count >= 0 && Number.isInteger(limit) && limit >= 0 && limit <= count)) {
+    throw new RangeError(`randomSubset: expected integers 0 <= limit <= count, got limit ${limit}, count ${count}`);
+  }
+  const g = new Generator(seed);
+  const all = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = 0; i < limit; i++) {
+    const j = i + Math.floor(g.uniform() * (count - i));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all.slice(0, limit).sort();
+}

@@ -1,7 +1,7 @@
 // @crossmodal/dataset-cifar: CIFAR-10 and CIFAR-100 from the python-pickle batches (no pickle code
 // executed) or the binary files.
 export { cifarPlugin } from './plugin.ts';
-export { cifar10Provider, cifar100Provider, randomSubset, type CifarConfig } from './cifar.ts';
+export { cifar10Provider, cifar100Provider, type CifarConfig } from './cifar.ts';
 export { CifarDataset, type CifarDatasetOptions } from './cifar-dataset.ts';
 export { formatFiles, loadCifarSplit, locateCifar, type FormatChoice } from './cifar-files.ts';
 export {

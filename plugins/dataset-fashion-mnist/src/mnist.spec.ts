@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixturePixels, removeFixtureDirs, writeMnistDir } from './fixtures.spec-helper.ts';
 import { encodeIdx } from './idx.ts';
 import type { MnistDataset } from './mnist-dataset.ts';
-import { FASHION_MNIST_CLASSES, fashionMnistProvider, mnistProvider, randomSubset } from './mnist.ts';
+import { FASHION_MNIST_CLASSES, fashionMnistProvider, mnistProvider } from './mnist.ts';
 
 const CONTEXT = { seed: 1 };
 const open = async (config: Record<string, unknown>, seed = 1): Promise<MnistDataset> =>
@@ -141,13 +141,5 @@ describe('fashion-mnist and mnist file errors', () => {
     await expect(open({ path: dir })).rejects.toThrow(
       `${images}: data: expected 240 bytes after the 16-byte header (12×4×5), the file has 184 (truncated)`,
     );
-  });
-});
-
-describe('randomSubset', () => {
-  it('draws distinct indices in increasing order, all of them when limit = count', () => {
-    const s = Array.from(randomSubset(100, 30, 1));
-    expect([new Set(s).size, s.every((v, i) => i === 0 || v > s[i - 1]!), s.every((v) => v >= 0 && v < 100)]).toEqual([30, true, true]);
-    expect(Array.from(randomSubset(6, 6, 9))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

@@ -3,10 +3,10 @@
 // Fashion-MNIST: https://arxiv.org/abs/1708.07747 (Xiao, Rasul, Vollgraf 2017).
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
 import {
-  composeFromSpecs, Compose, Normalize, RandomCrop, RandomHorizontalFlip, NORMALIZE_PRESETS,
+  composeFromSpecs, Compose, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip,
   type ImageTransform, type NormalizePreset,
 } from '@crossmodal/data';
-import { fmix32, Generator } from '@crossmodal/tensor';
+import { fmix32 } from '@crossmodal/tensor';
 import { MnistDataset } from './mnist-dataset.ts';
 import { loadMnistSplit, SPLITS, type Split } from './mnist-files.ts';
 
@@ -77,23 +77,7 @@ const KNOWN = ['split', 'path', 'limit', 'subset', 'seed', 'augment', 'normalize
 /** Per-purpose salts: the subset and the augmentation draw from unrelated streams of one seed. */
 const SALT = { subset: 0x2545f491, augment: 0x9e3779b9, test: 0x85ebca6b } as const;
 
-/** A seeded subset of `limit` of `count` indices, in increasing order (partial Fisher–Yates). */
-export function randomSubset(count: number, limit: number, seed: number): Int32Array {
-  const g = new Generator(seed);
-  const all = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = 0; i < limit; i++) {
-    const j = i + Math.floor(g.uniform() * (count - i));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return all.slice(0, limit).sort();
-}
 
-function readNormalize(name: string, v: unknown, fallback: NormalizePreset): NormalizePreset | undefined {
-  if (v === undefined || v === true) return fallback;
-  if (v === false) return undefined;
-  if (typeof v === 'string' && v in NORMALIZE_PRESETS) return v as NormalizePreset;
-  throw new RangeError(`${name}: normalize must be true, false or a preset (${Object.keys(NORMALIZE_PRESETS).join(', ')}), got ${JSON.stringify(v)}`);
-}
 
 /** Reads the options, loads the split and builds the dataset (the provider's `create`). */
 async function makeMnist(variant: MnistVariant, config: DatasetConfig, context: CreateContext): Promise<MnistDataset> {
@@ -108,7 +92,7 @@ async function makeMnist(variant: MnistVariant, config: DatasetConfig, context: 
   if (config['augment'] !== undefined && typeof config['augment'] !== 'boolean') {
     throw new RangeError(`${name}: augment must be true or false, got ${JSON.stringify(config['augment'])}`);
   }
-  const stats = readNormalize(name, config['normalize'], variant.stats);
+  const stats = normalizeOption(name, config['normalize'], variant.stats);
   // Built before reading 50 MB so that a config typo fails at once.
   const transform = new Compose([
     ...composeFromSpecs(config['transforms'], `${name}: transforms`).transforms,

@@ -1,8 +1,8 @@
 // The `image-folder` dataset: options read from a run config, the folder listed (files are decoded
 // later, per example), the split's transforms built and the subset chosen.
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
-import { composeFromSpecs, NORMALIZE_PRESETS, type ChannelStats, type NormalizePreset, type Size } from '@crossmodal/data';
-import { fmix32, Generator } from '@crossmodal/tensor';
+import { composeFromSpecs, NORMALIZE_PRESETS, randomSubset, type ChannelStats, type NormalizePreset, type Size } from '@crossmodal/data';
+import { fmix32 } from '@crossmodal/tensor';
 import { scanImageFolder } from './folder-scan.ts';
 import type { ImageChannels } from './image-decode.ts';
 import { ImageFolderDataset } from './image-folder-dataset.ts';
@@ -102,16 +102,6 @@ function hashString(s: string): number {
   return h;
 }
 
-/** A seeded subset of `limit` of `count` indices, in increasing order (partial Fisher–Yates). */
-export function randomSubset(count: number, limit: number, seed: number): Int32Array {
-  const g = new Generator(seed);
-  const all = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = 0; i < limit; i++) {
-    const j = i + Math.floor(g.uniform() * (count - i));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  return all.slice(0, limit).sort();
-}
 
 /**
  * Reads the options, lists the folder and opens the dataset (the provider's `create`); `files`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeFromSpecs, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
+import { composeFromSpecs, normalizeOption, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
 import { Normalize, RandomCrop } from './transforms.ts';
 
 describe('transformFromSpec', () => {
@@ -59,5 +59,13 @@ describe('composeFromSpecs', () => {
     ]);
     expect(composeFromSpecs(undefined).transforms).toEqual([]);
     expect(() => composeFromSpecs({ name: 'resize' }, 'data.eval.transforms')).toThrow('data.eval.transforms must be a list of transforms, got {"name":"resize"}');
+  });
+});
+
+describe('normalizeOption', () => {
+  it('maps true/absent to the fallback, false to none, a name to its preset, and refuses the rest', () => {
+    expect([normalizeOption('d', undefined, 'cifar10'), normalizeOption('d', true, 'cifar10'), normalizeOption('d', false, 'cifar10'), normalizeOption('d', 'imagenet', 'cifar10')])
+      .toEqual(['cifar10', 'cifar10', undefined, 'imagenet']);
+    expect(() => normalizeOption('cifar10', 'imagenette', 'cifar10')).toThrow(/^cifar10: normalize must be true, false or a preset \(.*imagenet.*\), got "imagenette"$/);
   });
 });

@@ -2,7 +2,7 @@
 // a kebab-case name, or `{ name, ...options }` with the constructor's options.
 import type { PaddingMode } from './functional.ts';
 import {
-  CenterCrop, Compose, Normalize, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
   type ImageTransform, type NormalizePreset, type Size,
 } from './transforms.ts';
 
@@ -138,4 +138,17 @@ export function composeFromSpecs(specs: unknown, where = 'transforms'): Compose 
   if (specs === undefined) return new Compose([]);
   if (!Array.isArray(specs)) throw new TypeError(`${where} must be a list of transforms, got ${JSON.stringify(specs)}`);
   return new Compose(specs.map((s, i) => transformFromSpec(s, `${where}[${i}]`)));
+}
+
+/**
+ * A dataset's `normalize` option: `true` or absent → `fallback` (the dataset's own statistics),
+ * `false` → none, a preset name → that preset; anything else is a RangeError naming `owner`.
+ * @example
+ * normalizeOption('cifar10', config['normalize'], 'cifar10'); // 'cifar10' | 'imagenet' | … | undefined
+ */
+export function normalizeOption(owner: string, value: unknown, fallback: NormalizePreset): NormalizePreset | undefined {
+  if (value === undefined || value === true) return fallback;
+  if (value === false) return undefined;
+  if (typeof value === 'string' && value in NORMALIZE_PRESETS) return value as NormalizePreset;
+  throw new RangeError(`${owner}: normalize must be true, false or a preset (${Object.keys(NORMALIZE_PRESETS).join(', ')}), got ${JSON.stringify(value)}`);
 }

@@ -9,4 +9,4 @@ export {
   randomResizedCropBox, roundHalfEven,
   type ChannelStats, type ImageTransform, type NormalizePreset, type RandomCropOptions, type RandomResizedCropOptions, type Size,
 } from './transforms.ts';
-export { composeFromSpecs, transformFromSpec, TRANSFORM_NAMES, type TransformSpec } from './from-config.ts';
+export { composeFromSpecs, normalizeOption, transformFromSpec, TRANSFORM_NAMES, type TransformSpec } from './from-config.ts';
