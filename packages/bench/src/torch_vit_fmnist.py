@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""PyTorch reference for the ViT Fashion-MNIST recipe (issue 7): the same model, data, augmentation,
+optimizer and schedule as packages/cli/examples/vit-fashion-mnist*.yaml, so the two curves can be
+laid side by side (`crossmodal curves` reads the JSONL this writes).
+
+Model: timm-style pre-norm ViT (patch embedding as a linear layer over p×p patches, class token,
+learned positions, LayerNorm eps 1e-6, GELU MLP, head on the class token or the patch-token mean),
+timm's init (truncated N(0, 0.02²) linears and positions, zero biases) unless --init torch.
+Data: Debian's dataset-fashion-mnist IDX files; --pad P random crop with zero padding P, --flip a
+horizontal flip with p = 0.5, then per-dataset normalisation (mean 0.2860, std 0.3530).
+Optimizer: AdamW, linear warm-up over --warmup steps from 0, then cosine to --min-lr, per step.
+
+Run with Debian's python3-torch:
+  /usr/bin/python3 packages/bench/src/torch_vit_fmnist.py --epochs 2 --out runs/torch-vit/events.jsonl
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ROOT = "/usr/share/datasets/fashion-mnist"
+MEAN, STD = 0.2860, 0.3530
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(split):
+    prefix = "train" if split == "train" else "t10k"
+    x = read_idx(os.path.join(ROOT, f"{prefix}-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
+    y = read_idx(os.path.join(ROOT, f"{prefix}-labels-idx1-ubyte.gz")).astype(np.int64)
+    return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+
+
+def augment(x, pad, flip, gen):
+    """Random crop with zero padding `pad` and a horizontal flip, per image (torchvision semantics)."""
+    b, _, h, w = x.shape
+    if pad > 0:
+        padded = F.pad(x, (pad, pad, pad, pad))
+        dy = torch.randint(0, 2 * pad + 1, (b,), generator=gen)
+        dx = torch.randint(0, 2 * pad + 1, (b,), generator=gen)
+        rows = (dy[:, None] + torch.arange(h)[None, :])  # [B, H]
+        cols = (dx[:, None] + torch.arange(w)[None, :])  # [B, W]
+        bi = torch.arange(b)[:, None, None]
+        x = padded[bi, 0, rows[:, :, None], cols[:, None, :]].unsqueeze(1)
+    if flip:
+        mask = torch.rand(b, generator=gen) < 0.5
+        x = torch.where(mask[:, None, None, None], x.flip(3), x)
+    return x
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, mlp, drop_path):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.fc1 = nn.Linear(dim, mlp)
+        self.fc2 = nn.Linear(mlp, dim)
+        self.heads = heads
+        self.drop_path = drop_path
+
+    def dp(self, x):
+        if not self.training or self.drop_path == 0:
+            return x
+        keep = 1 - self.drop_path
+        mask = x.new_empty(x.shape[0], 1, 1).bernoulli_(keep)
+        return x * mask / keep
+
+    def forward(self, x):
+        b, n, d = x.shape
+        qkv = self.qkv(self.norm1(x)).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        att = (qkv[0] @ qkv[1].transpose(-2, -1)) * (d // self.heads) ** -0.5
+        y = (att.softmax(-1) @ qkv[2]).transpose(1, 2).reshape(b, n, d)
+        x = x + self.dp(self.proj(y))
+        return x + self.dp(self.fc2(F.gelu(self.fc1(self.norm2(x)))))
+
+
+class Vit(nn.Module):
+    def __init__(self, a):
+        super().__init__()
+        self.p = a.patch
+        tokens = (28 // a.patch) ** 2 + 1
+        self.patch_embed = nn.Linear(a.patch * a.patch, a.dim)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, a.dim))
+        self.pos_embed = nn.Parameter(torch.zeros(1, tokens, a.dim))
+        rates = [a.drop_path * i / max(1, a.depth - 1) for i in range(a.depth)]
+        self.blocks = nn.ModuleList(Block(a.dim, a.heads, a.mlp, r) for r in rates)
+        self.norm = nn.LayerNorm(a.dim, eps=1e-6)
+        self.head = nn.Linear(a.dim, 10)
+        self.pool = a.pool
+        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        nn.init.normal_(self.cls_token, std=1e-6)
+        if a.init == "timm":
+            for m in self.modules():
+                if isinstance(m, nn.Linear):
+                    nn.init.trunc_normal_(m.weight, std=0.02)
+                    nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        b, p = x.shape[0], self.p
+        g = 28 // p
+        x = x.reshape(b, 1, g, p, g, p).permute(0, 2, 4, 1, 3, 5).reshape(b, g * g, p * p)
+        x = torch.cat([self.cls_token.expand(b, -1, -1), self.patch_embed(x)], 1) + self.pos_embed
+        for blk in self.blocks:
+            x = blk(x)
+        x = self.norm(x)
+        return self.head(x[:, 0] if self.pool == "token" else x[:, 1:].mean(1))
+
+
+def lr_at(step, total, a):
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    t = (step - a.warmup) / max(1, total - a.warmup)
+    return a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * t))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for k, v in dict(patch=4, dim=64, depth=4, heads=4, mlp=128, epochs=2, batch=64, warmup=300, threads=2, pad=0, seed=0).items():
+        ap.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
+    for k, v in dict(lr=2e-3, wd=0.05, min_lr=1e-5, smoothing=0.0, drop_path=0.0).items():
+        ap.add_argument(f"--{k.replace('_', '-')}", type=float, default=v)
+    ap.add_argument("--flip", action="store_true")
+    ap.add_argument("--init", choices=["timm", "torch"], default="timm")
+    ap.add_argument("--pool", choices=["token", "avg"], default="token")
+    ap.add_argument("--decay", choices=["all", "timm"], default="all")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    gen = torch.Generator().manual_seed(a.seed)
+    xtr, ytr = load("train")
+    xte, yte = load("test")
+    xte = (xte - MEAN) / STD
+    model = Vit(a)
+    # --decay all: weight decay on every parameter, as crossmodal's adamw does; timm: not on biases,
+    # norms, the class token or the position embedding (timm's param_groups_weight_decay).
+    matrices = lambda n, p: p.ndim >= 2 and "pos_embed" not in n and "cls_token" not in n
+    decay = [p for n, p in model.named_parameters() if a.decay == "all" or matrices(n, p)]
+    rest = [p for n, p in model.named_parameters() if not (a.decay == "all" or matrices(n, p))]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd}, {"params": rest, "weight_decay": 0.0}], lr=a.lr)
+    steps_per_epoch = math.ceil(len(ytr) / a.batch)
+    total = steps_per_epoch * a.epochs
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    out = open(a.out, "w")
+    step, t0 = 0, time.perf_counter()
+    for epoch in range(a.epochs):
+        model.train()
+        order = torch.randperm(len(ytr), generator=gen)
+        losses, te = [], time.perf_counter()
+        for i in range(steps_per_epoch):
+            idx = order[i * a.batch:(i + 1) * a.batch]
+            x = (augment(xtr[idx], a.pad, a.flip, gen) - MEAN) / STD
+            for g in opt.param_groups:
+                g["lr"] = lr_at(step, total, a)
+            loss = F.cross_entropy(model(x), ytr[idx], label_smoothing=a.smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            step += 1
+            if step % 10 == 0:
+                out.write(json.dumps({"type": "batch-end", "epoch": epoch + 1, "step": step, "loss": loss.item(), "lr": opt.param_groups[0]["lr"]}) + "\n")
+        train_s = time.perf_counter() - te
+        model.eval()
+        correct, tl = 0, 0.0
+        with torch.no_grad():
+            for i in range(0, len(yte), 500):
+                logits = model(xte[i:i + 500])
+                tl += F.cross_entropy(logits, yte[i:i + 500], reduction="sum").item()
+                correct += (logits.argmax(1) == yte[i:i + 500]).sum().item()
+        # The shape of crossmodal's jsonl logger events, so `crossmodal curves` reads both logs.
+        rec = {"type": "eval-end", "epoch": epoch + 1, "step": step, "split": "test",
+               "metrics": {"accuracy": correct / len(yte), "loss": tl / len(yte)},
+               "train_loss": sum(losses) / len(losses), "images_per_s": len(ytr) / train_s, "elapsed_s": time.perf_counter() - t0}
+        out.write(json.dumps(rec) + "\n")
+        out.flush()
+        print(json.dumps(rec), flush=True)
+
+
+if __name__ == "__main__":
+    main()
