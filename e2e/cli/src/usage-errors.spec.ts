@@ -49,7 +49,7 @@ describe('crossmodal usage and config errors', () => {
 
   it('exits 2 for a missing config file, an unknown command and a missing argument', () => {
     expect(wd.run(['train', 'missing.yaml'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/missing\.yaml: cannot read the config file \(no such file\)/) });
-    expect(wd.run(['fit'])).toMatchObject({ status: 2, stderr: "crossmodal: unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves; see crossmodal --help)\n" });
+    expect(wd.run(['fit'])).toMatchObject({ status: 2, stderr: "crossmodal: unknown command 'fit' (commands: train, eval, list, attention, average, pos-embed, curves, import; see crossmodal --help)\n" });
     expect(wd.run(['eval', 'ok.yaml'])).toMatchObject({ status: 2, stderr: expect.stringContaining('eval: missing --checkpoint') });
   });
 
