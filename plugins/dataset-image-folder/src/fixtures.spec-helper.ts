@@ -1,6 +1,6 @@
 // Image files and folder trees written by the specs: PNGs of any colour type and bit depth (a
 // minimal writer over viz's zlib and CRC), JPEGs from jpeg-js's encoder, in fresh temporary directories.
-import { crc32, zlibCompress } from '@crossmodal/viz';
+import { pngChunk as chunk, zlibCompress } from '@crossmodal/viz';
 import jpeg from 'jpeg-js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,16 +41,6 @@ export interface RawPng {
 }
 
 const SAMPLES = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
-
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 12);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(body, 8);
-  view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
-  return out;
-}
 
 /** Encodes `png` with filter 0 on every row: samples packed MSB first below 8 bits, big-endian at 16. */
 export function encodeRawPng(png: RawPng): Uint8Array {

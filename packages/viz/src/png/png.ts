@@ -65,7 +65,12 @@ function filterImage(image: RasterImage, filter: PngFilter): Uint8Array {
   return out;
 }
 
-function chunk(type: string, body: Uint8Array): Uint8Array {
+/**
+ * One PNG chunk: big-endian length, the 4-letter type, the body and the CRC-32 of type + body.
+ * @example
+ * pngChunk('IEND', new Uint8Array(0)); // 12 bytes
+ */
+export function pngChunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(body.length + 12);
   const view = new DataView(out.buffer);
   view.setUint32(0, body.length);
@@ -96,9 +101,9 @@ export function encodePng(image: RasterImage, options: PngEncodeOptions = {}): U
   ihdr[9] = COLOR_TYPE[image.channels]; // compression, filter method and interlace stay 0
   const parts = [
     Uint8Array.from(SIGNATURE),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlibCompress(filterImage(image, filter), { mode: compression })),
-    chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlibCompress(filterImage(image, filter), { mode: compression })),
+    pngChunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
