@@ -181,7 +181,8 @@ def main():
         with torch.no_grad():
             for i in range(0, len(yte), 500):
                 logits = model(xte[i:i + 500])
-                tl += F.cross_entropy(logits, yte[i:i + 500], reduction="sum").item()
+                # with the training label smoothing, as crossmodal's mean-loss metric (the head's loss) reports it
+                tl += F.cross_entropy(logits, yte[i:i + 500], reduction="sum", label_smoothing=a.smoothing).item()
                 correct += (logits.argmax(1) == yte[i:i + 500]).sum().item()
         # The shape of crossmodal's jsonl logger events, so `crossmodal curves` reads both logs.
         rec = {"type": "eval-end", "epoch": epoch + 1, "step": step, "split": "test",
