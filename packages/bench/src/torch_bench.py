@@ -72,9 +72,13 @@ def bench_attention(records):
 
 
 class Block(nn.Module):
-    def __init__(self, dim, heads, mlp):
+    """Pre-norm ViT block in timm's layout; `drop_path` > 0 adds stochastic depth on both residual
+    branches in training (torch_vit_fmnist.py uses it; the bench does not)."""
+
+    def __init__(self, dim, heads, mlp, drop_path=0.0):
         super().__init__()
         self.heads = heads
+        self.drop_path = drop_path
         self.norm1 = nn.LayerNorm(dim, eps=1e-6)
         self.qkv = nn.Linear(dim, 3 * dim)
         self.proj = nn.Linear(dim, dim)
@@ -87,8 +91,14 @@ class Block(nn.Module):
         qkv = self.qkv(self.norm1(x)).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
         p = torch.softmax(q @ k.transpose(-1, -2) * (c // self.heads) ** -0.5, dim=-1)
-        x = x + self.proj((p @ v).transpose(1, 2).reshape(b, n, c))
-        return x + self.fc2(F.gelu(self.fc1(self.norm2(x))))
+        x = x + self.dp(self.proj((p @ v).transpose(1, 2).reshape(b, n, c)))
+        return x + self.dp(self.fc2(F.gelu(self.fc1(self.norm2(x)))))
+
+    def dp(self, x):
+        if not self.training or self.drop_path == 0:
+            return x
+        keep = 1 - self.drop_path
+        return x * x.new_empty(x.shape[0], 1, 1).bernoulli_(keep) / keep
 
 
 class BenchVit(nn.Module):

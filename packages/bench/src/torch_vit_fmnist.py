@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_bench import Block  # the bench's pre-norm block (same directory), with drop path
+
 ROOT = "/usr/share/datasets/fashion-mnist"
 MEAN, STD = 0.2860, 0.3530
 
@@ -59,34 +61,6 @@ def augment(x, pad, flip, gen):
         mask = torch.rand(b, generator=gen) < 0.5
         x = torch.where(mask[:, None, None, None], x.flip(3), x)
     return x
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads, mlp, drop_path):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
-        self.qkv = nn.Linear(dim, 3 * dim)
-        self.proj = nn.Linear(dim, dim)
-        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
-        self.fc1 = nn.Linear(dim, mlp)
-        self.fc2 = nn.Linear(mlp, dim)
-        self.heads = heads
-        self.drop_path = drop_path
-
-    def dp(self, x):
-        if not self.training or self.drop_path == 0:
-            return x
-        keep = 1 - self.drop_path
-        mask = x.new_empty(x.shape[0], 1, 1).bernoulli_(keep)
-        return x * mask / keep
-
-    def forward(self, x):
-        b, n, d = x.shape
-        qkv = self.qkv(self.norm1(x)).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        att = (qkv[0] @ qkv[1].transpose(-2, -1)) * (d // self.heads) ** -0.5
-        y = (att.softmax(-1) @ qkv[2]).transpose(1, 2).reshape(b, n, d)
-        x = x + self.dp(self.proj(y))
-        return x + self.dp(self.fc2(F.gelu(self.fc1(self.norm2(x)))))
 
 
 class Vit(nn.Module):
