@@ -5,7 +5,8 @@ Same cases as the TypeScript side: matmul GFLOP/s, attention forward / forward+b
 B=8 H=12 N=197 d=64, and one AdamW training step of the bench ViT (batch 64, 1x28x28, patch 4,
 dim 64, depth 4, heads 4, MLP 128, pre-norm, GELU, LayerNorm eps 1e-6, class token, 10 classes).
 Prints one JSON list of records {suite, case, framework, metric, value}. Run with Debian's
-python3-torch: /usr/bin/python3 tools/bench/torch_bench.py --threads 2 [--quick]
+python3-torch: /usr/bin/python3 packages/bench/src/torch_bench.py --threads 2 [--quick]; on a CUDA
+machine add --device cuda (4096³ and 8192³ join the matmul cases).
 """
 import argparse
 import json
@@ -17,6 +18,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 FW = "pytorch"
+DEV = torch.device("cpu")
+
+
+def sync():
+    if DEV.type == "cuda":
+        torch.cuda.synchronize()
 
 
 def median_ms(fn, warmup, samples, min_sample_s=0.2):
@@ -24,6 +31,7 @@ def median_ms(fn, warmup, samples, min_sample_s=0.2):
     for _ in range(max(1, warmup)):
         t0 = time.perf_counter()
         fn()
+        sync()
         last = time.perf_counter() - t0
     reps = max(1, min(50, int(min_sample_s / max(last, 1e-6)) + 1))
     times = []
@@ -31,12 +39,13 @@ def median_ms(fn, warmup, samples, min_sample_s=0.2):
         t0 = time.perf_counter()
         for _ in range(reps):
             fn()
+        sync()
         times.append((time.perf_counter() - t0) / reps * 1000)
     return statistics.median(times)
 
 
 def matmul_cases(quick):
-    sizes = [256, 512, 1024] if quick else [256, 512, 1024, 2048]
+    sizes = [256, 512, 1024] if quick else [256, 512, 1024, 2048] + ([4096, 8192] if DEV.type == "cuda" else [])
     cases = [(f"{n}³", 1, n, n, n) for n in sizes]
     cases.append(("1576×768·768×3072", 1, 1576, 768, 3072))
     cases.append(("96×(197×64·64×197)", 96, 197, 64, 197))
@@ -45,8 +54,8 @@ def matmul_cases(quick):
 
 def bench_matmul(quick, records):
     for name, batch, m, k, n in matmul_cases(quick):
-        a = torch.randn(batch, m, k) if batch > 1 else torch.randn(m, k)
-        b = torch.randn(batch, k, n) if batch > 1 else torch.randn(k, n)
+        a = torch.randn(batch, m, k, device=DEV) if batch > 1 else torch.randn(m, k, device=DEV)
+        b = torch.randn(batch, k, n, device=DEV) if batch > 1 else torch.randn(k, n, device=DEV)
         ms = median_ms(lambda: torch.matmul(a, b), 2, 5)
         records.append(dict(suite="matmul", case=name, framework=FW, metric="ms", value=ms))
         records.append(dict(suite="matmul", case=name, framework=FW, metric="GFLOP/s", value=2 * batch * m * n * k / ms / 1e6))
@@ -54,7 +63,7 @@ def bench_matmul(quick, records):
 
 def bench_attention(records):
     B, H, N, d = 8, 12, 197, 64
-    q, k, v = (torch.randn(B, H, N, d, requires_grad=True) for _ in range(3))
+    q, k, v = (torch.randn(B, H, N, d, device=DEV, requires_grad=True) for _ in range(3))
 
     def fwd():
         with torch.no_grad():
@@ -125,10 +134,10 @@ class BenchVit(nn.Module):
 
 def bench_vit(records, steps):
     torch.manual_seed(0)
-    model = BenchVit()
+    model = BenchVit().to(DEV)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
-    x = torch.randn(64, 1, 28, 28)
-    y = torch.arange(64) % 10
+    x = torch.randn(64, 1, 28, 28, device=DEV)
+    y = torch.arange(64, device=DEV) % 10
 
     def step():
         opt.zero_grad()
@@ -147,7 +156,14 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--suites", default="matmul,attention,vit-step")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (float32; TF32 off, as our kernels use none)")
     args = ap.parse_args()
+    global DEV, FW
+    DEV = torch.device(args.device)
+    if DEV.type == "cuda":
+        FW = "pytorch-cuda"
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     torch.set_num_threads(args.threads)
     records = []
     suites = args.suites.split(",")

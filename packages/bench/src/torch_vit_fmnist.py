@@ -12,6 +12,7 @@ Optimizer: AdamW, linear warm-up over --warmup steps from 0, then cosine to --mi
 
 Run with Debian's python3-torch:
   /usr/bin/python3 packages/bench/src/torch_vit_fmnist.py --epochs 2 --out runs/torch-vit/events.jsonl
+On a CUDA machine: --device cuda (and --data DIR where the IDX files are elsewhere).
 """
 import argparse
 import gzip
@@ -32,17 +33,27 @@ MEAN, STD = 0.2860, 0.3530
 
 
 def read_idx(path):
-    with gzip.open(path, "rb") as f:
+    """An IDX file, gzipped (magic 1f 8b) or raw."""
+    with open(path, "rb") as f:
         data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
     dims = data[3]
     shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def load(split):
+def idx_file(root, name):
+    for candidate in (f"{name}.gz", name):
+        if os.path.exists(os.path.join(root, candidate)):
+            return os.path.join(root, candidate)
+    raise FileNotFoundError(f"--data {root}: no {name}.gz or {name}")
+
+
+def load(root, split):
     prefix = "train" if split == "train" else "t10k"
-    x = read_idx(os.path.join(ROOT, f"{prefix}-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
-    y = read_idx(os.path.join(ROOT, f"{prefix}-labels-idx1-ubyte.gz")).astype(np.int64)
+    x = read_idx(idx_file(root, f"{prefix}-images-idx3-ubyte")).astype(np.float32) / 255.0
+    y = read_idx(idx_file(root, f"{prefix}-labels-idx1-ubyte")).astype(np.int64)
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 
@@ -112,15 +123,18 @@ def main():
     ap.add_argument("--init", choices=["timm", "torch"], default="timm")
     ap.add_argument("--pool", choices=["token", "avg"], default="token")
     ap.add_argument("--decay", choices=["all", "timm"], default="all")
+    ap.add_argument("--data", default=ROOT, help="directory of the IDX files (gzipped or raw)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (augmentation stays on the CPU)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
-    xtr, ytr = load("train")
-    xte, yte = load("test")
-    xte = (xte - MEAN) / STD
-    model = Vit(a)
+    xtr, ytr = load(a.data, "train")
+    xte, yte = load(a.data, "test")
+    xte, yte = ((xte - MEAN) / STD).to(dev), yte.to(dev)
+    model = Vit(a).to(dev)  # built on the CPU, so the initial weights do not depend on --device
     # --decay all: weight decay on every parameter, as crossmodal's adamw does; timm: not on biases,
     # norms, the class token or the position embedding (timm's param_groups_weight_decay).
     matrices = lambda n, p: p.ndim >= 2 and "pos_embed" not in n and "cls_token" not in n
@@ -138,10 +152,10 @@ def main():
         losses, te = [], time.perf_counter()
         for i in range(steps_per_epoch):
             idx = order[i * a.batch:(i + 1) * a.batch]
-            x = (augment(xtr[idx], a.pad, a.flip, gen) - MEAN) / STD
+            x = ((augment(xtr[idx], a.pad, a.flip, gen) - MEAN) / STD).to(dev)
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, a)
-            loss = F.cross_entropy(model(x), ytr[idx], label_smoothing=a.smoothing)
+            loss = F.cross_entropy(model(x), ytr[idx].to(dev), label_smoothing=a.smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -149,6 +163,8 @@ def main():
             step += 1
             if step % 10 == 0:
                 out.write(json.dumps({"type": "batch-end", "epoch": epoch + 1, "step": step, "loss": loss.item(), "lr": opt.param_groups[0]["lr"]}) + "\n")
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
         train_s = time.perf_counter() - te
         model.eval()
         correct, tl = 0, 0.0

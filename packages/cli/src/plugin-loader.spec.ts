@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PluginLoadError } from './errors.ts';
-import { isPathSpecifier, loadPlugins, pluginsOf, type Importer } from './plugin-loader.ts';
+import { isPathSpecifier, loadPlugins, pluginsOf, provideModule, type Importer } from './plugin-loader.ts';
 
 const plugin = (name: string): Plugin => ({ name, version: '1.0.0', register: () => undefined });
 const dir = mkdtempSync(join(tmpdir(), 'cli-plugins-'));
@@ -29,6 +29,13 @@ describe('isPathSpecifier', () => {
 });
 
 describe('loadPlugins', () => {
+  it('takes a module handed over with provideModule instead of importing it (a bundled CLI)', async () => {
+    const bundled = plugin('bundled');
+    provideModule('@bundle/not-a-real-package', { bundled });
+    expect(await loadPlugins(['@bundle/not-a-real-package'], dir)).toEqual([bundled]);
+    await expect(loadPlugins(['@bundle/not-provided'], dir)).rejects.toThrow(/plugin module '@bundle\/not-provided' cannot be found/);
+  });
+
   it('loads the built-in set by package name when the config names no plugins', async () => {
     const names = (await loadPlugins(undefined, dir)).map((p) => p.name);
     expect(names).toContain('@crossmodal/model-mlp');

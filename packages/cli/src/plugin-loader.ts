@@ -13,8 +13,26 @@ export const DEFAULT_PLUGIN_MODULE = '@crossmodal/preset-default';
 /** Imports a module by specifier or file URL (injectable for tests). */
 export type Importer = (specifier: string) => Promise<Record<string, unknown>>;
 
+/** Modules handed over in-process by `provideModule`, by specifier. */
+const provided = new Map<string, Record<string, unknown>>();
+
+/**
+ * Makes `specifier` resolve to `module` without a runtime import: for a CLI bundled together with its
+ * plugins (esbuild, `deno compile`), where importing a workspace package by name at run time cannot
+ * work. Configs that name the specifier (or name none, for the default set) then get this module.
+ * @example
+ * import * as preset from '@crossmodal/preset-default';
+ * provideModule('@crossmodal/preset-default', preset);
+ */
+export function provideModule(specifier: string, module: Record<string, unknown>): void {
+  provided.set(specifier, module);
+}
+
 // NOTE: a variable specifier keeps bundlers and the boundary check from seeing a static edge.
-const defaultImporter: Importer = (specifier) => import(specifier);
+const defaultImporter: Importer = (specifier) => {
+  const module = provided.get(specifier);
+  return module ? Promise.resolve(module) : import(specifier);
+};
 
 /** True for `./x`, `../x`, absolute paths and Windows drive paths: files, not packages. */
 export const isPathSpecifier = (spec: string): boolean => /^\.{1,2}([\\/]|$)/.test(spec) || isAbsolute(spec);

@@ -48,6 +48,17 @@ describe('lossAgreement', () => {
     expect(r.meanAbsDiff).toBeCloseTo(0.2 / 3, 12);
     expect(r.maxRelDiffEarly).toBeCloseTo(0.1 / 1.1, 12);
     expect(r.finalWindowMeanDiff).toBeCloseTo(0, 12); // (1 + 0.5)/2 vs (1.1 + 0.4)/2
+    expect(r.closeUntil).toBe(2); // step 3 differs by 0.1 / 1.1 relative
+  });
+
+  it('finds the last step up to which the runs agree within closeRel', () => {
+    const x: CurvePoint[] = [[10, 2], [20, 1.5], [30, 1.2], [40, 1]];
+    const y: CurvePoint[] = [[10, 2], [20, 1.5 * (1 + 5e-7)], [30, 1.2 * (1 + 2e-5)], [40, 1]];
+    expect(lossAgreement(x, y, 50).closeUntil).toBe(20);
+    expect(lossAgreement(x, y, 50, 1e-4).closeUntil).toBe(40);
+    expect(lossAgreement([[1, 1]], [[1, 2]]).closeUntil).toBe(0);
+    expect(lossAgreement(x, x).closeUntil).toBe(40);
+    expect(() => lossAgreement(x, y, 50, 0)).toThrow(/closeRel/);
   });
 
   it('says when the runs share no step, and checks the window', () => {

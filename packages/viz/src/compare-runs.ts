@@ -73,6 +73,13 @@ export interface LossAgreement {
   /** |mean(a) − mean(b)| over the last `window` common steps (the smoothed curves' gap at the end). */
   readonly finalWindowMeanDiff: number;
   readonly window: number;
+  /**
+   * The last common step up to which every pair agrees within `closeRel` relative (|a − b| ≤
+   * closeRel·|b|); 0 when the first pair already differs. Where two backends' float rounding
+   * starts to compound into different trajectories.
+   */
+  readonly closeUntil: number;
+  readonly closeRel: number;
 }
 
 /**
@@ -82,8 +89,9 @@ export interface LossAgreement {
  * @example
  * lossAgreement(native.loss, webgpu.loss, 50).maxRelDiffEarly; // e.g. 3e-6
  */
-export function lossAgreement(a: readonly CurvePoint[], b: readonly CurvePoint[], window = 50): LossAgreement {
+export function lossAgreement(a: readonly CurvePoint[], b: readonly CurvePoint[], window = 50, closeRel = 1e-5): LossAgreement {
   if (!Number.isInteger(window) || window < 1) throw argError('lossAgreement', 'window', window, 'a positive integer');
+  if (!(closeRel > 0)) throw argError('lossAgreement', 'closeRel', closeRel, 'a positive number');
   const byStep = new Map(b.map(([step, v]) => [step, v]));
   const pairs = a.filter(([step]) => byStep.has(step)).map(([step, v]) => [step, v, byStep.get(step)!] as const);
   if (pairs.length === 0) throw argError('lossAgreement', 'steps', 'no step logged by both runs', 'runs that share logged steps');
@@ -91,6 +99,8 @@ export function lossAgreement(a: readonly CurvePoint[], b: readonly CurvePoint[]
   const early = pairs.slice(0, window);
   const tail = pairs.slice(-window);
   const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const firstApart = pairs.findIndex(([, x, y]) => !(Math.abs(x - y) <= closeRel * Math.abs(y)));
+  const closeUntil = firstApart === -1 ? pairs[pairs.length - 1]![0] : firstApart === 0 ? 0 : pairs[firstApart - 1]![0];
   return {
     commonSteps: pairs.length,
     lastStep: pairs[pairs.length - 1]![0],
@@ -100,5 +110,7 @@ export function lossAgreement(a: readonly CurvePoint[], b: readonly CurvePoint[]
     maxRelDiffEarly: Math.max(...early.map(([, x, y]) => Math.abs(x - y) / Math.max(Math.abs(y), 1e-12))),
     finalWindowMeanDiff: Math.abs(mean(tail.map(([, x]) => x)) - mean(tail.map(([, , y]) => y))),
     window,
+    closeUntil,
+    closeRel,
   };
 }

@@ -42,7 +42,8 @@ function agreementLines(baseLabel: string, base: RunCurves, label: string, other
       lines.push(
         `${label} vs ${baseLabel}: ${a.commonSteps} common loss points up to step ${a.lastStep}; ` +
           `|Δ loss| max ${fmt(a.maxAbsDiffEarly)} over the first ${Math.min(a.window, a.commonSteps)} (relative ${fmt(a.maxRelDiffEarly)}), ` +
-          `max ${fmt(a.maxAbsDiff)} and mean ${fmt(a.meanAbsDiff)} over all; last ${Math.min(a.window, a.commonSteps)} points' means differ by ${fmt(a.finalWindowMeanDiff)}`,
+          `max ${fmt(a.maxAbsDiff)} and mean ${fmt(a.meanAbsDiff)} over all; last ${Math.min(a.window, a.commonSteps)} points' means differ by ${fmt(a.finalWindowMeanDiff)}; ` +
+          `within ${fmt(a.closeRel)} relative up to step ${a.closeUntil}`,
       );
     } catch {
       lines.push(`${label} vs ${baseLabel}: no loss logged at a common step`);

@@ -145,12 +145,12 @@ describe('curves', () => {
   it('compares runs: a line per run, and how their losses and last evaluations differ', async () => {
     const r = await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'seed1,seed2', '--out', 'ab.png');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^seed2 vs seed1: \d+ common loss points up to step \d+; \|Δ loss\| max [\d.e-]+ over the first \d+ \(relative [\d.e-]+\), max [\d.e-]+ and mean [\d.e-]+ over all; last \d+ points' means differ by [\d.e-]+\nseed2 vs seed1: test\/accuracy at step \d+: [\d.]+ vs [\d.]+ \(Δ -?[\d.e-]+\)\nwrote ab\.png \(\d+×\d+\)\n$/);
+    expect(r.out).toMatch(/^seed2 vs seed1: \d+ common loss points up to step \d+; \|Δ loss\| max [\d.e-]+ over the first \d+ \(relative [\d.e-]+\), max [\d.e-]+ and mean [\d.e-]+ over all; last \d+ points' means differ by [\d.e-]+; within [\d.e-]+ relative up to step \d+\nseed2 vs seed1: test\/accuracy at step \d+: [\d.]+ vs [\d.]+ \(Δ -?[\d.e-]+\)\nwrote ab\.png \(\d+×\d+\)\n$/);
     expect(decodePng(readFileSync(join(dir, 'ab.png'))).width).toBe(2 * 480 + 12); // loss and test/accuracy panels
     // The same run against itself agrees exactly.
     const same = await cli('curves', join(dir, 'a'), join(dir, 'a/events.jsonl'));
     expect(same.out).toContain('|Δ loss| max 0 over the first');
-    expect(same.out).toContain('means differ by 0\n');
+    expect(same.out).toContain('means differ by 0; within');
     expect((await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'only-one')).err).toContain('--labels must give one non-empty label per run (2)');
   });
 
