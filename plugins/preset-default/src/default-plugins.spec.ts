@@ -39,9 +39,12 @@ describe('defaultPlugins', () => {
       'dataset fashion-mnist @crossmodal/dataset-fashion-mnist',
       'dataset image-folder @crossmodal/dataset-image-folder',
       'dataset mnist @crossmodal/dataset-fashion-mnist',
+      'dataset sort-of-clevr @crossmodal/dataset-sort-of-clevr',
       'dataset spirals @crossmodal/dataset-synthetic',
       'logger console @crossmodal/logger-console',
       'logger jsonl @crossmodal/logger-jsonl',
+      'metric sort-of-clevr-accuracy @crossmodal/dataset-sort-of-clevr',
+      'metric vqa2-accuracy @crossmodal/dataset-vqa',
       'backend native @crossmodal/backend-native',
       'backend webgpu @crossmodal/backend-webgpu',
     ]);

@@ -6,7 +6,9 @@ import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
 import { cifarPlugin } from '@crossmodal/dataset-cifar';
 import { fashionMnistPlugin } from '@crossmodal/dataset-fashion-mnist';
 import { imageFolderPlugin } from '@crossmodal/dataset-image-folder';
+import { sortOfClevrPlugin } from '@crossmodal/dataset-sort-of-clevr';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
+import { vqaPlugin } from '@crossmodal/dataset-vqa';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
 import { consoleLoggerPlugin } from '@crossmodal/logger-console';
 import { jsonlLoggerPlugin } from '@crossmodal/logger-jsonl';
@@ -25,6 +27,8 @@ export const defaultPlugins: readonly Plugin[] = [
   fashionMnistPlugin,
   cifarPlugin,
   imageFolderPlugin,
+  sortOfClevrPlugin,
+  vqaPlugin,
   mlpModelPlugin,
   vitModelPlugin,
   classificationHeadPlugin,
