@@ -5,3 +5,4 @@ export { epochOrder, epochSeed, randomSubset } from './shuffle.ts';
 export { DataLoader, disposeBatch, type DataLoaderOptions, type EpochOptions } from './data-loader.ts';
 export * from './transforms/index.ts';
 export * from './text/index.ts';
+export * from './lmdb/index.ts';

@@ -1,3 +1,4 @@
+import { P, pickleDict } from '@crossmodal/nn/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { CIFAR10_LAYOUT, CIFAR100_LAYOUT } from './cifar-layout.ts';
 import { parsePythonBatch, parsePythonMeta } from './cifar-python.ts';
 import { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from './classes.ts';
 import { FIXTURES, fixtureImage } from './fixtures.spec-helper.ts';
-import { P, pickleDict } from './pickle.spec-helper.ts';
 
 const read = (path: string): Uint8Array => readFileSync(join(FIXTURES, path));
 const labels = (...xs: number[]): Uint8Array => P.list(...xs.map(P.int));

@@ -1,10 +1,9 @@
 // The python version of CIFAR: each batch a pickled dict {data: uint8 ndarray [N, 3072], labels (or
 // fine_labels and coarse_labels): list of N ints, filenames, batch_label}, the meta file a dict of
 // class-name lists. Pure: bytes in, arrays out, read through the allow-listed unpickler.
+import { aPickleValue as aValue, isNdArray, ndArrayValues, pickleText as asText, unpickleNumpyDict } from '@crossmodal/nn';
 import { checkLabels, IMAGE_BYTES, type CifarBatch, type CifarLayout, type LabelKind } from './cifar-layout.ts';
-import { asText, aValue, ndArrayValues, unpickleCifar, type NdArray } from './numpy-pickle.ts';
 
-const isNdArray = (v: unknown): v is NdArray => typeof v === 'object' && v !== null && 'dtype' in v && 'bytes' in v;
 const keysOf = (dict: Map<string, unknown>): string => [...dict.keys()].join(', ');
 
 function entry(dict: Map<string, unknown>, key: string, file: string, layout: CifarLayout, what: string): unknown {
@@ -20,7 +19,7 @@ function entry(dict: Map<string, unknown>, key: string, file: string, layout: Ci
  * batch.labels.coarse; // Uint8Array of 10000 superclasses
  */
 export function parsePythonBatch(bytes: Uint8Array, file: string, layout: CifarLayout): CifarBatch {
-  const dict = unpickleCifar(bytes, file);
+  const dict = unpickleNumpyDict(bytes, file);
   const data = entry(dict, 'data', file, layout, 'batch');
   const shape = isNdArray(data) ? data.shape : [];
   // [N, 3072] in the archives; [N, 3, 32, 32] is the same bytes, as some re-saved copies hold them.
@@ -49,7 +48,7 @@ export function parsePythonBatch(bytes: Uint8Array, file: string, layout: CifarL
  * parsePythonMeta(bytes, 'cifar-10-batches-py/batches.meta', CIFAR10_LAYOUT).label![0]; // 'airplane'
  */
 export function parsePythonMeta(bytes: Uint8Array, file: string, layout: CifarLayout): Partial<Record<LabelKind, readonly string[]>> {
-  const dict = unpickleCifar(bytes, file);
+  const dict = unpickleNumpyDict(bytes, file);
   const out: Partial<Record<LabelKind, readonly string[]>> = {};
   for (const set of layout.labelSets) {
     const value = entry(dict, set.metaKey, file, layout, 'meta file');

@@ -12,4 +12,3 @@ export {
 export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES } from './classes.ts';
 export { parsePythonBatch, parsePythonMeta } from './cifar-python.ts';
 export { parseBinaryBatch, parseLabelNames, recordBytes } from './cifar-binary.ts';
-export { CIFAR_PICKLE_GLOBALS, ndArrayValues, unpickleCifar, type NdArray } from './numpy-pickle.ts';

@@ -6,10 +6,12 @@ import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
 import { cifarPlugin } from '@crossmodal/dataset-cifar';
 import { fashionMnistPlugin } from '@crossmodal/dataset-fashion-mnist';
 import { imageFolderPlugin } from '@crossmodal/dataset-image-folder';
+import { refcocoPlugin } from '@crossmodal/dataset-refcoco';
 import { sortOfClevrPlugin } from '@crossmodal/dataset-sort-of-clevr';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
 import { vqaPlugin } from '@crossmodal/dataset-vqa';
 import { classificationHeadPlugin } from '@crossmodal/head-classification';
+import { vlHeadsPlugin } from '@crossmodal/head-vl';
 import { consoleLoggerPlugin } from '@crossmodal/logger-console';
 import { jsonlLoggerPlugin } from '@crossmodal/logger-jsonl';
 import { mlpModelPlugin } from '@crossmodal/model-mlp';
@@ -29,9 +31,11 @@ export const defaultPlugins: readonly Plugin[] = [
   imageFolderPlugin,
   sortOfClevrPlugin,
   vqaPlugin,
+  refcocoPlugin,
   mlpModelPlugin,
   vitModelPlugin,
   classificationHeadPlugin,
+  vlHeadsPlugin,
   consoleLoggerPlugin,
   jsonlLoggerPlugin,
   nativeBackendPlugin,

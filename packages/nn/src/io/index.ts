@@ -1,5 +1,5 @@
-// Public API of nn's checkpoint I/O: safetensors encode/decode, exact half/bfloat16 conversions, and PyTorch
-// checkpoints (torch.save zip archives) read through a pickle VM that runs no code.
+// Public API of nn's checkpoint I/O: safetensors encode/decode, exact half/bfloat16 conversions, PyTorch
+// checkpoints (torch.save zip archives) and pickled numpy arrays, read through a pickle VM that runs no code.
 export {
   encodeSafetensors, decodeSafetensors, DECODABLE_DTYPES,
   type EncodeSafetensorsOptions, type DecodeSafetensorsOptions, type DecodedSafetensors, type SafetensorsFloatDType,
@@ -20,3 +20,10 @@ export {
 } from './torch-tensor.ts';
 export { unpickle, isTuple, PickleGlobalRef, PickleObject, type PickleGlobal, type UnpickleOptions } from './torch-pickle.ts';
 export { readZip, crc32, TorchCheckpointError, type ZipArchive, type ZipEntry, type ReadZipOptions, type InflateRaw } from './torch-zip.ts';
+export {
+  ndArrayFromParts, ndArrayToFloat32, ndArrayValues, ndArraySize, isNdArray, isNumpyDType, NUMPY_DTYPES,
+  type NdArray, type NdArrayParts, type NumpyDType,
+} from './numpy-array.ts';
+export {
+  unpickleNumpy, unpickleNumpyDict, pickleText, aPickleValue, describePickleValue, NUMPY_PICKLE_GLOBALS, type UnpickleNumpyOptions,
+} from './numpy-pickle.ts';

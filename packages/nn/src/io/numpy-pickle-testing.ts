@@ -1,5 +1,6 @@
-// A few pickle opcodes, for specs that need pickles the fixtures do not hold: full-size arrays,
-// other dtypes, byte orders and damaged dicts. Writes Python 2 cPickle's protocol-2 forms.
+// Test-only (exported through @crossmodal/nn/testing): a few pickle opcodes, for specs that need
+// pickles the fixtures do not hold: full-size arrays, other dtypes, byte orders and damaged dicts.
+// Writes Python 2 cPickle's protocol-2 forms.
 const cat = (...parts: (Uint8Array | number[])[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

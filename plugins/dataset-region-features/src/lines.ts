@@ -1,0 +1,44 @@
+// Splits a byte stream into text lines as they arrive (any chunking), pure: the Node adapter feeds it
+// file-stream chunks. '\n' and csv's '\r\n' both end a line; a last line without one is reported as such.
+
+/** One line of a text file: its 1-based number, its text (no line ending) and whether one ended it. */
+export interface TextLine {
+  readonly number: number;
+  readonly text: string;
+  /** False only for a final line the file ends inside: a truncated file, or one saved without one. */
+  readonly terminated: boolean;
+}
+
+/**
+ * Incremental line splitter over UTF-8 bytes.
+ * @example
+ * const split = new LineSplitter();
+ * [...split.push(chunk1), ...split.push(chunk2), ...split.end()];
+ */
+export class LineSplitter {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private pending = '';
+  private count = 0;
+
+  /** The complete lines `chunk` finishes. */
+  push(chunk: Uint8Array): TextLine[] {
+    this.pending += this.decoder.decode(chunk, { stream: true });
+    const lines: TextLine[] = [];
+    let start = 0;
+    for (let nl = this.pending.indexOf('\n'); nl >= 0; nl = this.pending.indexOf('\n', start)) {
+      const end = nl > start && this.pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      lines.push({ number: ++this.count, text: this.pending.slice(start, end), terminated: true });
+      start = nl + 1;
+    }
+    this.pending = this.pending.slice(start);
+    return lines;
+  }
+
+  /** The unterminated last line, if the input did not end with a line ending. */
+  end(): TextLine[] {
+    this.pending += this.decoder.decode();
+    const rest = this.pending;
+    this.pending = '';
+    return rest.length > 0 ? [{ number: ++this.count, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, terminated: false }] : [];
+  }
+}

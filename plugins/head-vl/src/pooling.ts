@@ -1,0 +1,136 @@
+// The pooling choices of the vision-language seeds as small modules: each turns what a model hands
+// its head (streams of states with masks, maybe a pooled vector) into one vector per example, so
+// any head can use ViLBERT's, LXMERT's or MCAN's pooling by name. Masked positions never contribute.
+import type { EncodedSequence, HeadInput } from '@crossmodal/core';
+import { Dropout, Linear, Module, Parameter } from '@crossmodal/nn';
+import { fmt, ones, ShapeError, softmax, where, zeros, type Tensor } from '@crossmodal/tensor';
+
+/** The states [B, N, D] of one stream and its int32 mask [B, N] (absent: all real), with the stream's name. */
+export interface NamedSequence extends EncodedSequence {
+  readonly name: string;
+}
+
+/**
+ * The stream `name` of a head's input (the first stream when `name` is undefined), its states
+ * checked to be [B, N, dim]; errors name the owner, the stream and the streams there are.
+ */
+export function pickStream(owner: string, input: HeadInput, name: string | undefined, dim: number): NamedSequence {
+  const names = Object.keys(input.streams);
+  const chosen = name ?? names[0];
+  const seq = chosen === undefined ? undefined : input.streams[chosen];
+  if (!seq || chosen === undefined) throw new Error(`${owner}: no stream '${chosen ?? ''}' to read (streams: ${names.join(', ') || 'none'})`);
+  const { states, mask } = seq;
+  if (states.rank !== 3 || states.shape[2] !== dim) {
+    throw new ShapeError(`${owner}: stream '${chosen}' states must be [B, N, ${dim}], got ${fmt(states.shape)}`);
+  }
+  if (mask && fmt(mask.shape) !== fmt(states.shape.slice(0, 2))) {
+    throw new ShapeError(`${owner}: stream '${chosen}' mask ${fmt(mask.shape)} must be [B, N] = ${fmt(states.shape.slice(0, 2))}`);
+  }
+  return { name: chosen, states, ...(mask ? { mask } : {}) };
+}
+
+/** [B, N, D] → [B, D]: the first position (a CLS token, or the global region ViLBERT prepends). */
+export const firstToken = (states: Tensor): Tensor => states.slice([0, 0], [states.shape[0]!, 1]).squeeze(1);
+
+/**
+ * [B, N, D] → [B, D]: the mean over real positions. Padding gets weight 0 and the count excludes
+ * it; a row with no real position divides by 1 (gives zeros), not 0.
+ */
+export function maskedMean(states: Tensor, mask?: Tensor): Tensor {
+  if (!mask) return states.mean(1);
+  const weights = mask.cast('float32').unsqueeze(-1); // [B, N, 1]
+  // where, not mul: padding holding ±∞ or NaN must not turn into 0·∞ = NaN.
+  return where(weights, states, 0).sum(1).div(weights.sum(1).maximum(1));
+}
+
+/**
+ * BERT's pooler, as LXMERT and ViLBERT use it: the first position → Linear(inDim, outDim) → an
+ * activation (`tanh` in BERT/LXMERT, `relu` in ViLBERT's BertTextPooler/BertImagePooler).
+ * Field `dense` as theirs, so `dense.weight` maps one to one.
+ */
+export class DensePooler extends Module {
+  /** [inDim] → [outDim] */
+  readonly dense: Linear;
+
+  constructor(inDim: number, outDim: number, readonly activation: 'tanh' | 'relu') {
+    super();
+    this.dense = new Linear(inDim, outDim);
+  }
+
+  /** [B, N, inDim] → [B, outDim] */
+  forward(states: Tensor): Tensor {
+    const y = this.dense.forward(firstToken(states));
+    return this.activation === 'tanh' ? y.tanh() : y.relu();
+  }
+}
+
+/**
+ * MCAN's attention flattening (AttFlat, https://arxiv.org/abs/1906.10770 §4): an MLP scores each
+ * position once per glimpse, padding gets −∞, a softmax over positions weights the states, and the
+ * G weighted sums, concatenated, go through Linear(G·D, outDim).
+ * MCAN's names: `mlp.fc.linear` = `fc`, `mlp.linear` = `att`, `linear_merge` = `merge`.
+ */
+export class AttFlat extends Module {
+  /** [D] → [mlpDim], then ReLU and dropout (MCAN's FC). */
+  readonly fc: Linear;
+  /** After `fc`'s ReLU. */
+  readonly drop: Dropout;
+  /** [mlpDim] → [G]: one score per glimpse. */
+  readonly att: Linear;
+  /** [G·D] → [outDim] */
+  readonly merge: Linear;
+
+  constructor(
+    /** D, the width of the states. */
+    readonly dim: number,
+    mlpDim: number,
+    /** G, the number of glimpses. */
+    readonly glimpses: number,
+    outDim: number,
+    dropout = 0,
+  ) {
+    super();
+    this.fc = new Linear(dim, mlpDim);
+    this.drop = new Dropout(dropout);
+    this.att = new Linear(mlpDim, glimpses);
+    this.merge = new Linear(glimpses * dim, outDim);
+  }
+
+  /** [B, N, D] with mask [B, N] → [B, outDim] */
+  forward(states: Tensor, mask?: Tensor): Tensor {
+    let scores = this.att.forward(this.drop.forward(this.fc.forward(states).relu())); // [B, N, G]
+    // NOTE: MCAN fills −1e9; −∞ gives the same weights (exactly 0) but a fully padded row yields
+    // zeros instead of a uniform average of padding, and no gradient reaches padding.
+    if (mask) scores = where(mask.unsqueeze(-1), scores, Number.NEGATIVE_INFINITY);
+    const weights = softmax(scores, 1); // [B, N, G]
+    // where, not mul: weight 0 times a padded ±∞/NaN state would be NaN.
+    const real = mask ? where(mask.unsqueeze(-1), states, 0) : states;
+    const glimpses = weights.transpose(1, 2).matmul(real); // [B, G, D]
+    return this.merge.forward(glimpses.reshape([states.shape[0]!, this.glimpses * this.dim])); // [B, outDim]
+  }
+}
+
+/**
+ * MCAN's LayerNorm, which differs from torch.nn.LayerNorm: (x − mean) / (std + eps) with the
+ * unbiased std (divisor D − 1) and eps outside the square root. Names `weight`/`bias` (MCAN: a_2, b_2).
+ */
+export class McanLayerNorm extends Module {
+  /** [D] */
+  readonly weight: Parameter;
+  /** [D] */
+  readonly bias: Parameter;
+
+  constructor(readonly dim: number, readonly eps = 1e-6) {
+    super();
+    if (!(Number.isInteger(dim) && dim >= 2)) throw new RangeError(`McanLayerNorm: dim must be an integer ≥ 2 (the std divides by D − 1), got ${dim}`);
+    this.weight = new Parameter(ones([dim]));
+    this.bias = new Parameter(zeros([dim]));
+  }
+
+  /** [..., D] → [..., D] */
+  forward(x: Tensor): Tensor {
+    const centred = x.sub(x.mean(-1, true));
+    const std = centred.mul(centred).sum(-1, true).div(this.dim - 1).sqrt();
+    return centred.div(std.add(this.eps)).mul(this.weight).add(this.bias);
+  }
+}

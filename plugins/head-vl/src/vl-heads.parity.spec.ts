@@ -1,0 +1,74 @@
+// Parity with PyTorch (fixtures/make_vl_heads_fixture.py, float64 references): MCAN's AttFlat with
+// padding, LXMERT's VQA answer head and loss, ViLBERT's product pooling; outputs and grads ≤ 1e-5.
+import type { Module } from '@crossmodal/nn';
+import { decodeSafetensors } from '@crossmodal/nn';
+import type { Tensor } from '@crossmodal/tensor';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VqaHead } from './answer-head.ts';
+import { AttFlat } from './pooling.ts';
+import { ProductPooler } from './poolers.ts';
+
+const golden = decodeSafetensors(new Uint8Array(readFileSync(new URL('../fixtures/vl-heads.golden.safetensors', import.meta.url)))).tensors;
+const ref = (name: string): Tensor => {
+  const t = golden[name];
+  if (!t) throw new Error(`fixture has no tensor '${name}'`);
+  return t;
+};
+
+/** Copies `<prefix>.<param>` from the fixture into every parameter of `module`. */
+function loadWeights(module: Module, prefix: string): void {
+  for (const [name, p] of module.namedParameters()) p.assign(ref(`${prefix}.${name}`));
+}
+
+/** The largest |a − b| over all elements (shapes must agree). */
+function maxAbsDiff(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const [x, y] = [Array.from(a.dataSync()), b.dataSync()];
+  return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]!)), 0);
+}
+
+/** Every parameter's grad matches `<prefix>.grad.<param>`. */
+function expectParamGrads(module: Module, prefix: string): void {
+  for (const [name, p] of module.namedParameters()) expect(maxAbsDiff(p.grad!, ref(`${prefix}.grad.${name}`)), name).toBeLessThanOrEqual(1e-5);
+}
+
+describe('parity with PyTorch', () => {
+  it("AttFlat (MCAN, 2 glimpses, a padded row): output and grads", () => {
+    const flat = new AttFlat(6, 8, 2, 7);
+    loadWeights(flat, 'attflat');
+    const x = ref('attflat.x').clone().requireGrad();
+    const out = flat.forward(x, ref('attflat.mask'));
+    expect(maxAbsDiff(out, ref('attflat.out'))).toBeLessThanOrEqual(1e-5);
+    out.mul(ref('attflat.dy')).sum().backward();
+    expect(maxAbsDiff(x.grad!, ref('attflat.grad.x'))).toBeLessThanOrEqual(1e-5);
+    expectParamGrads(flat, 'attflat');
+    // Padding (row 1, positions 3 and 4) gets no gradient, as in MCAN where its weight is exactly 0.
+    expect(Array.from(x.grad!.slice([1, 3, 0], [2, 5, 6]).dataSync()).every((g) => g === 0)).toBe(true);
+  });
+
+  it("the VQA head (LXMERT's logit_fc, BCE × numAnswers): logits, loss and grads", () => {
+    const head = new VqaHead({ dim: 6, numAnswers: 5 });
+    loadWeights(head, 'vqa');
+    const x = ref('vqa.x').clone().requireGrad();
+    const { logits, loss } = head.forward({ streams: {}, pooled: x }, { targets: ref('vqa.target') });
+    expect(maxAbsDiff(logits, ref('vqa.logits'))).toBeLessThanOrEqual(1e-5);
+    expect(Math.abs(loss!.item() - ref('vqa.loss').item())).toBeLessThanOrEqual(1e-5);
+    loss!.backward();
+    expect(maxAbsDiff(x.grad!, ref('vqa.grad.x'))).toBeLessThanOrEqual(1e-5);
+    expectParamGrads(head, 'vqa');
+  });
+
+  it("ViLBERT's product of pooled text and pooled image: output and grads", () => {
+    const pooler = new ProductPooler('spec', { textStream: 'text', visionStream: 'vision', textDim: 5, visionDim: 6 }, 4, 'relu');
+    loadWeights(pooler, 'product');
+    const text = ref('product.text').clone().requireGrad();
+    const vision = ref('product.vision').clone().requireGrad();
+    const out = pooler.forward({ streams: { text: { states: text }, vision: { states: vision } } });
+    expect(maxAbsDiff(out, ref('product.out'))).toBeLessThanOrEqual(1e-5);
+    out.mul(ref('product.dy')).sum().backward();
+    expect(maxAbsDiff(text.grad!, ref('product.grad.text'))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(vision.grad!, ref('product.grad.vision'))).toBeLessThanOrEqual(1e-5);
+    expectParamGrads(pooler, 'product');
+  });
+});
