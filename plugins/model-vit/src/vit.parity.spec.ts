@@ -2,6 +2,7 @@
 // forward logits, attention probabilities, loss and the gradient of every parameter, ≤ 1e-4 relative.
 import { decodeSafetensors } from '@crossmodal/nn';
 import { crossEntropy, type Tensor } from '@crossmodal/tensor';
+import { scaledError } from '@crossmodal/tensor/testing';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VisionTransformer } from './vision-transformer.ts';
@@ -9,18 +10,10 @@ import { VisionTransformer } from './vision-transformer.ts';
 const bytes = new Uint8Array(readFileSync(new URL('../fixtures/vit-tiny.golden.safetensors', import.meta.url)));
 const { tensors, metadata } = decodeSafetensors(bytes);
 
-/** max |got − want| / max |want|: the error relative to the tensor's scale. */
+/** The error relative to the tensor's scale, after checking the shapes match. */
 function relError(got: Tensor, want: Tensor): number {
   expect(got.shape).toEqual(want.shape);
-  const a = got.dataSync();
-  const b = want.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
+  return scaledError(got, want);
 }
 
 /** The fixture's model `prefix`, built from its metadata and loaded with the reference's weights. */

@@ -13,6 +13,29 @@ type Like = Tensor | { shape: Shape; data: ArrayLike<number> };
 const view = (x: Like): { shape: Shape; data: ArrayLike<number> } =>
   'dataSync' in x ? { shape: x.shape, data: (x as Tensor).dataSync() as TypedArray } : x;
 
+/**
+ * max |actual − expected| / max |expected|: the error relative to the tensor's scale, how parity with
+ * a PyTorch fixture is judged (≤ 1e-4 in the model parity specs). Infinity when the shapes differ or
+ * when one side has a NaN the other has not.
+ * @example
+ * scaledError(logits, golden.logits) < 1e-4;
+ */
+export function scaledError(actual: Like, expected: Like): number {
+  const a = view(actual);
+  const e = view(expected);
+  if (!shapesEqual(a.shape, e.shape)) return Number.POSITIVE_INFINITY;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < e.data.length; i++) {
+    const x = a.data[i]!;
+    const y = e.data[i]!;
+    if (Number.isNaN(x) !== Number.isNaN(y)) return Number.POSITIVE_INFINITY;
+    if (!Number.isNaN(y)) diff = Math.max(diff, Math.abs(x - y));
+    scale = Math.max(scale, Math.abs(y) || 0);
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
 /** Null when close, else a message naming the shapes or the worst element. */
 export function allClose(actual: Like, expected: Like, { atol = 1e-5, rtol = 1e-5 }: CloseOptions = {}): string | null {
   const a = view(actual);

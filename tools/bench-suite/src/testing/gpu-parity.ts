@@ -2,7 +2,7 @@
 // whatever adapter the machine has, without a test runner (a lent GPU machine has no node_modules).
 import { readFileSync } from 'node:fs';
 import { createCpuBackend, crossEntropy, setBackend, type Backend, type Tensor } from '@crossmodal/tensor';
-import { compareBackends, conformanceCases } from '@crossmodal/tensor/testing';
+import { compareBackends, conformanceCases, scaledError } from '@crossmodal/tensor/testing';
 import { decodeSafetensors } from '@crossmodal/nn';
 import { VisionTransformer } from '@crossmodal/model-vit';
 
@@ -24,18 +24,9 @@ export async function conformanceOnGpu(gpu: Backend): Promise<ConformanceOutcome
   return outcome;
 }
 
-/** max |got − want| / max |want|: the error relative to the tensor's scale (∞ when the shapes differ). */
+/** scaledError over the tensors' data, read asynchronously (a GPU tensor has no dataSync). */
 async function relError(got: Tensor, want: Tensor): Promise<number> {
-  if (got.shape.join() !== want.shape.join()) return Number.POSITIVE_INFINITY;
-  const a = await got.data();
-  const b = await want.data();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
+  return scaledError({ shape: got.shape, data: await got.data() }, { shape: want.shape, data: await want.data() });
 }
 
 /**
