@@ -11,23 +11,11 @@ export interface ImageSize {
 }
 
 /** One image's N regions of D features. */
-export interface RegionFeatures {
-  readonly imageId: string;
-  readonly imageSize: ImageSize;
-  /** N. */
-  readonly count: number;
-  /** D. */
-  readonly dim: number;
-  /** [N, D] row-major. */
-  readonly features: Float32Array;
-  /** [N, 4] x1, y1, x2, y2 in pixels, as the file holds them. */
-  readonly boxes: Float32Array;
+export interface RegionFeatures extends RawRegions {
   /** [N, 4] x1/w, y1/h, x2/w, y2/h, each in [0, 1] (see {@link BoxCheckOptions}). */
   readonly normalizedBoxes: Float32Array;
   /** [N, 5] ViLBERT's locations: the normalised box and its area as a fraction of the image. */
   readonly locations: Float32Array;
-  /** [N] detection confidence when the format has one (LXMERT's objects_conf); orders truncation. */
-  readonly confidence?: Float32Array;
 }
 
 /**
@@ -95,10 +83,15 @@ export function vilbertLocations(normalized: Float32Array): Float32Array {
 export interface RawRegions {
   readonly imageId: string;
   readonly imageSize: ImageSize;
+  /** N. */
   readonly count: number;
+  /** D. */
   readonly dim: number;
+  /** [N, D] row-major. */
   readonly features: Float32Array;
+  /** [N, 4] x1, y1, x2, y2 in pixels, as the file holds them. */
   readonly boxes: Float32Array;
+  /** [N] detection confidence when the format has one (LXMERT's objects_conf); orders truncation. */
   readonly confidence?: Float32Array;
 }
 
