@@ -1,13 +1,13 @@
-// The GPU run: what a lent GPU machine (tools/device/README.md) checks and measures on our WebGPU
-// backend over a real GPU, in one process, with no test runner and no node_modules there (this file
-// is bundled with esbuild; tools/device/pack.sh).
+// The GPU run: what a lent GPU machine (README.md here, "On a lent GPU machine") checks and measures on
+// our WebGPU backend over a real GPU, in one process, with no test runner and no node_modules there
+// (this file is bundled with esbuild by device-pack.sh and run by `device-run.sh bench`).
 //   1. the adapter Dawn found;
 //   2. parity: every case of the tensor conformance suite (forward and gradients) against the CPU
 //      oracle, and the ViT fixture of tools/golden/make_vit_fixture.py (logits, every attention map,
 //      loss and every parameter gradient) against PyTorch, both ≤ the tolerances CI uses on lavapipe;
 //   3. speed: matmul GFLOP/s (the lavapipe sizes and larger), fused attention, the bench ViT step.
 // Prints a line per figure and writes a JSON report (--out file).
-//   node crossmodal-device.mjs [--out report.json] [--vit-fixture path] [--quick]
+//   node device.mjs [--out report.json] [--vit-fixture path] [--quick]
 import { writeFileSync } from 'node:fs';
 import { setBackend } from '@crossmodal/tensor';
 import { createWebGpuBackend, type WebGpuBackend } from '@crossmodal/backend-webgpu';
@@ -18,8 +18,12 @@ import { conformanceOnGpu, vitParityOnGpu } from './src/testing/gpu-parity.ts';
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
+  if (i >= 0 && (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))) throw new Error(`device: --${name} needs a value`);
   return i >= 0 ? args[i + 1] : undefined;
 };
+// NOTE: a mistyped flag would otherwise be ignored silently, and a device run is minutes of lent time.
+const unknown = args.filter((a) => a.startsWith('--') && !['--out', '--vit-fixture', '--quick'].includes(a));
+if (unknown.length > 0) throw new Error(`device: unknown option ${unknown.join(', ')}; expected --out FILE, --vit-fixture FILE, --quick`);
 const quick = args.includes('--quick');
 const outPath = opt('out');
 const fixturePath = opt('vit-fixture');

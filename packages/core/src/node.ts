@@ -37,20 +37,30 @@ export async function loadRunConfig(path: string, overrides: readonly string[] =
 }
 
 /**
- * Writes `config` as pretty JSON to `<dir>/resolved-config.json` (creating `dir`), atomically:
- * a temporary file beside it, then a rename, so a reader never sees half a file. Returns the path.
+ * Writes `data` to `path` atomically: a temporary file beside it (created exclusively), then a
+ * rename, so a reader never sees half a file and a failure leaves the old file and no temporary.
+ * @example
+ * await writeFileAtomic('runs/x/answer-vocab.json', JSON.stringify(vocab));
  */
-export async function writeResolvedConfig(dir: string, config: unknown): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, RESOLVED_CONFIG_FILE);
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { flag: 'wx' });
+    await writeFile(tmp, data, { flag: 'wx' });
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Writes `config` as pretty JSON to `<dir>/resolved-config.json` (creating `dir`), atomically
+ * ({@link writeFileAtomic}). Returns the path.
+ */
+export async function writeResolvedConfig(dir: string, config: unknown): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, RESOLVED_CONFIG_FILE);
+  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
   return path;
 }
 

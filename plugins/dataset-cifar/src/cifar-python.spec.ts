@@ -36,7 +36,7 @@ describe('parsePythonBatch', () => {
       "range: 'labels'[1] is 10, expected a class in 0..9",
     );
     expect(() => parsePythonBatch(pickleDict({ data, labels: P.str('x') }), 'str', CIFAR10_LAYOUT)).toThrow(
-      "str: 'labels' must be a list of ints, got a bytes", // a Python 2 str is bytes (encoding='bytes')
+      "str: 'labels' must be a list of ints, got bytes", // a Python 2 str is bytes (encoding='bytes')
     );
   });
 

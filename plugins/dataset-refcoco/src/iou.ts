@@ -96,9 +96,12 @@ function iouAt(rows: Float64Array, at: number, t: Box, plusOne: boolean): number
  */
 export function regionIous(regions: RegionBoxes, target: Box, options: IouOptions = {}): Float64Array {
   checkBox(target, 'target box');
-  const rows = regionRows(regions);
+  return rowIous(regionRows(regions), target, options.plusOne ?? true);
+}
+
+function rowIous(rows: Float64Array, target: Box, plusOne: boolean): Float64Array {
   const out = new Float64Array(rows.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = iouAt(rows, i * 4, target, options.plusOne ?? true);
+  for (let i = 0; i < out.length; i++) out[i] = iouAt(rows, i * 4, target, plusOne);
   return out;
 }
 
@@ -111,10 +114,16 @@ export function regionIous(regions: RegionBoxes, target: Box, options: IouOption
  * if (!labels.hit) console.warn(`no region covers ref ${expression.refId}`);
  */
 export function labelRegions(regions: RegionBoxes, target: Box, options: LabelOptions = {}): RegionLabels {
+  return labelRows(regionRows(regions), target, options);
+}
+
+/** {@link labelRegions} over rows {@link regionRows} already flattened and checked (no second copy). */
+export function labelRows(rows: Float64Array, target: Box, options: LabelOptions = {}): RegionLabels {
   const threshold = options.threshold ?? 0.5;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
+  checkBox(target, 'target box');
   // Compared in float64 before rounding to float32, so an IoU of exactly the threshold is a positive.
-  const exact = regionIous(regions, target, options);
+  const exact = rowIous(rows, target, options.plusOne ?? true);
   const ious = Float32Array.from(exact);
   const soft = new Float32Array(ious.length);
   const multiHot = new Float32Array(ious.length);

@@ -2,12 +2,12 @@
 // box, the tokenized text when a tokenizer is given, and region labels when a region source is.
 import type { Dataset, DatasetInfo, Example } from '@crossmodal/core';
 import { encodingToExample, type BertTokenizer } from '@crossmodal/data';
-import { labelRegions, regionRows, type RegionBoxes } from './iou.ts';
+import { labelRows, regionRows, type RegionBoxes } from './iou.ts';
 import type { RefExpression } from './refer.ts';
 
 /**
- * Where the region boxes of an image come from: a region-feature store (a later plugin,
- * dataset-region-features) or any detector output. Boxes in pixels of the original image.
+ * Where the region boxes of an image come from: an adapter over a `RegionFeatureStore`
+ * (plugins/dataset-region-features) or any detector output. Boxes in pixels of the original image.
  */
 export interface RegionBoxSource {
   /** The regions of image `imageId`, [N, 4] rows of x1, y1, x2, y2. */
@@ -106,8 +106,7 @@ export class RefcocoDataset implements Dataset {
     const R = this.maxRegions;
     const rows = regionRows(boxes, `${this.options.name}: regions of image ${e.imageId}`);
     const n = Math.min(rows.length / 4, R);
-    const kept = { data: rows.subarray(0, n * 4), shape: [n, 4] };
-    const labels = labelRegions(kept, e.box, {
+    const labels = labelRows(rows.subarray(0, n * 4), e.box, {
       ...(this.options.threshold === undefined ? {} : { threshold: this.options.threshold }),
       ...(this.options.plusOne === undefined ? {} : { plusOne: this.options.plusOne }),
     });

@@ -39,8 +39,8 @@ export function readRefcocoOptions(config: DatasetConfig): Required<Pick<Refcoco
   if (config['regions'] !== undefined) {
     // NOTE: kept as a known option so that the message can say where region labels come from today.
     throw new RangeError(
-      `${name}: regions is not read from a config yet: region boxes come from a feature store (dataset-region-features, not ` +
-        'landed); until then pass a RegionBoxSource to RefcocoDataset in code',
+      `${name}: regions is not read from a config yet: region boxes come from a feature store (dataset-region-features), which ` +
+        'core has no token for yet; until then pass a RegionBoxSource to RefcocoDataset in code',
     );
   }
   const path = o.string('path', undefined);

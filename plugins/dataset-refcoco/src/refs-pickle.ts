@@ -1,7 +1,7 @@
 // refer's `refs(<splitBy>).p` (lichengunc/refer): a pickled list of referring-expression records,
 // read with @crossmodal/nn's pickle VM (no code runs; the file needs no globals) and checked field
 // by field. Pure: bytes in, records out.
-import { isTuple, PickleGlobalRef, PickleObject, TorchCheckpointError, unpickle, type PickleGlobal } from '@crossmodal/nn';
+import { aPickleValue, isTuple, pickleText, TorchCheckpointError, unpickle, type PickleGlobal } from '@crossmodal/nn';
 
 /** A malformed refer file: the message names the file, the record and the field. */
 export class RefcocoFormatError extends Error {
@@ -42,36 +42,25 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A Python 2 str (bytes from the VM) or a Python 3 / Python 2 unicode str, as text. Python 2 str
- * in refer's files hold UTF-8; bytes that are not UTF-8 are read as latin1, as Python 3's
- * `pickle.load(f, encoding='latin1')` would.
+ * in refer's files hold UTF-8; bytes that are not UTF-8 are read as latin1 (nn's pickleText), as
+ * Python 3's `pickle.load(f, encoding='latin1')` would.
  */
 function asText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (!(value instanceof Uint8Array)) return undefined;
+  if (!(value instanceof Uint8Array)) return pickleText(value);
   try {
     return utf8.decode(value);
   } catch {
-    let s = '';
-    for (const b of value) s += String.fromCharCode(b);
-    return s;
+    return pickleText(value);
   }
 }
 
-/** A value's Python-side type and a short rendering, for messages: `an int (7)`, `a list`. */
-export function describeValue(value: unknown): string {
+/** nn's `aPickleValue` (`a list`, `an int`), with the value of a str or number: `an int (7)`. */
+function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
-  if (value === null) return 'None';
   const text = asText(value);
   if (text !== undefined) return `a str (${JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text)})`;
-  if (typeof value === 'number' || typeof value === 'bigint') return `${Number.isInteger(Number(value)) ? 'an int' : 'a float'} (${value})`;
-  if (typeof value === 'boolean') return `a bool (${value ? 'True' : 'False'})`;
-  if (value instanceof Map) return 'a dict';
-  if (value instanceof Set) return 'a set';
-  if (value instanceof PickleGlobalRef) return `the global ${value.qualifiedName}`;
-  if (value instanceof PickleObject) return `a ${value.global} object`;
-  if (isTuple(value)) return 'a tuple';
-  if (Array.isArray(value)) return 'a list';
-  return typeof value;
+  const a = aPickleValue(value);
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? `${a} (${String(value)})` : a;
 }
 
 /** Reads the fields of one pickled dict, failing with the file, the record, the field path and the value. */

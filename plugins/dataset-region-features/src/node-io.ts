@@ -43,7 +43,7 @@ export function readLxmertTsv(path: string, options: LxmertReadOptions = {}): As
  */
 export async function writeLxmertTsv(path: string, records: Iterable<LxmertRecord> | AsyncIterable<LxmertRecord>): Promise<number> {
   const tmp = join(path, '..', `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const out = createWriteStream(tmp);
+  const out = createWriteStream(tmp, { flags: 'wx' }); // 'wx': never write into a file already there
   let count = 0;
   try {
     for await (const record of records) {

@@ -108,7 +108,10 @@ describe('renderRgb and renderChw', () => {
     const chw = renderChw(scene);
     expect(chw.length).toBe(3 * IMAGE_SIZE * IMAGE_SIZE);
     const plane = IMAGE_SIZE * IMAGE_SIZE;
-    for (let p = 0; p < plane; p += 37) for (let c = 0; c < 3; c++) expect(chw[c * plane + p]).toBeCloseTo(rgb[p * 3 + c]! / 255, 7);
+    // Painted separately from renderRgb: every pixel must agree exactly.
+    const expected = new Float32Array(3 * plane);
+    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) expected[c * plane + p] = rgb[p * 3 + c]! / 255;
+    expect(chw).toEqual(expected);
     expect(Math.min(...chw)).toBe(0);
     expect(Math.max(...chw)).toBe(1);
     expect(COLORS.length).toBe(new Set(COLOR_RGB.map((c) => c.join())).size);

@@ -123,28 +123,35 @@ export function coversPixel(o: SceneObject, px: number, py: number): boolean {
   return (px + 0.5 - cx) ** 2 + (py + 0.5 - cy) ** 2 <= r * r;
 }
 
+/** Calls `paint(pixel, object)` for each canvas pixel (row-major index) an object covers. */
+function paintObjects(scene: Scene, paint: (pixel: number, o: SceneObject) => void): void {
+  for (const o of scene.objects) {
+    for (let py = o.y; py < o.y + OBJECT_SIZE; py++) {
+      for (let px = o.x; px < o.x + OBJECT_SIZE; px++) if (coversPixel(o, px, py)) paint(py * IMAGE_SIZE + px, o);
+    }
+  }
+}
+
 /** The scene as 8-bit RGB, [H, W, 3] interleaved (what a PNG holds); background white. */
 export function renderRgb(scene: Scene): Uint8Array {
   const rgb = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3).fill(255);
-  for (const o of scene.objects) {
-    const color = COLOR_RGB[o.color]!;
-    for (let py = o.y; py < o.y + OBJECT_SIZE; py++) {
-      for (let px = o.x; px < o.x + OBJECT_SIZE; px++) {
-        if (!coversPixel(o, px, py)) continue;
-        rgb.set(color, (py * IMAGE_SIZE + px) * 3);
-      }
-    }
-  }
+  paintObjects(scene, (p, o) => rgb.set(COLOR_RGB[o.color]!, p * 3));
   return rgb;
 }
 
-/** The scene as a [3, 75, 75] channel-major float image in [0, 1] (what patch encoders read). */
+/**
+ * The scene as a [3, 75, 75] channel-major float image in [0, 1] (what patch encoders read), the
+ * same values as renderRgb / 255. Painted directly: converting the whole RGB canvas cost twice as
+ * much, and every example drawn in a random order renders its image again.
+ */
 export function renderChw(scene: Scene): Float32Array {
-  const rgb = renderRgb(scene);
   const plane = IMAGE_SIZE * IMAGE_SIZE;
-  const chw = new Float32Array(3 * plane); // [3, H, W]
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) chw[c * plane + p] = rgb[p * 3 + c]! / 255;
-  }
+  const chw = new Float32Array(3 * plane).fill(1); // [3, H, W], white
+  paintObjects(scene, (p, o) => {
+    const [r, g, b] = COLOR_RGB[o.color]!;
+    chw[p] = r / 255;
+    chw[plane + p] = g / 255;
+    chw[2 * plane + p] = b / 255;
+  });
   return chw;
 }

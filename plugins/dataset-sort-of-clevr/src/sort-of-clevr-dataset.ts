@@ -33,7 +33,7 @@ export interface SortOfClevrImage {
   readonly questions: readonly Question[];
   /** [3, 75, 75] pixels in [0, 1]. */
   readonly pixels: Float32Array;
-  /** The object regions plus distractors, shuffled. */
+  /** The object regions plus distractors, shuffled (built when first read). */
   readonly regions: Regions;
   readonly expressions: readonly Expression[];
   /** One caption per question. */
@@ -77,10 +77,18 @@ export class SortOfClevrDataset implements Dataset {
     const scene = generateScene(gen);
     const questions = askQuestions(scene, gen);
     const pixels = renderChw(scene);
-    const regions = buildRegions(scene, pixels, new Generator(fmix32(seed ^ REGION_SALT)), this.config);
     const expressions = referringExpressions(scene, new Generator(fmix32(seed ^ REFERRING_SALT)));
     const captions = captionsFor(questions, new Generator(fmix32(seed ^ CAPTION_SALT)));
-    this.#cached = { index, scene, questions, pixels, regions, expressions, captions };
+    // Regions are built on first use (their own stream, so the result is the same): the pixels
+    // view never reads them, and they were 40% of its cost per image (bench/get.ts).
+    const config = this.config;
+    let regions: Regions | undefined;
+    this.#cached = {
+      index, scene, questions, pixels, expressions, captions,
+      get regions(): Regions {
+        return (regions ??= buildRegions(scene, pixels, new Generator(fmix32(seed ^ REGION_SALT)), config));
+      },
+    };
     return this.#cached;
   }
 

@@ -1,6 +1,7 @@
 // Answer vocabularies from the train fixture: counting, top-K and min-count, the unknown entry,
 // and the JSON round trip with its errors.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSWER_VOCAB_FORMAT, AnswerVocab, buildAnswerVocab } from './answer-vocab.ts';
 import { FILES, fixtureJson, scratchFile } from './fixtures.spec-helper.ts';
@@ -57,6 +58,16 @@ function expectThrow(f: () => unknown): string {
 }
 
 describe('saved vocabularies', () => {
+  it('are written atomically: a failed save leaves no temporary file behind', async () => {
+    // The target is a directory: the temporary file is written beside it, then the rename fails.
+    const dir = dirname(scratchFile('placeholder.json', ''));
+    const target = join(dir, 'answer-vocab.json');
+    mkdirSync(target);
+    const vocab = buildAnswerVocab(train, { source: 'all-answers', minCount: 3 });
+    await expect(saveAnswerVocab(vocab, target)).rejects.toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['answer-vocab.json', 'placeholder.json']);
+  });
+
   it('round-trip through JSON on disk', async () => {
     const vocab = buildAnswerVocab(train, { source: 'all-answers', minCount: 3, unknown: '<unk>' });
     const path = scratchFile('answer-vocab.json', '');

@@ -140,7 +140,7 @@ function positiveInteger(option: string, value: number | undefined): number | un
  * Builds a vocabulary from training annotations: answers normalised, counted, filtered by
  * `minCount`, sorted by count (descending) then string, cut to `topK`.
  * @example
- * // 9 over VQA 2.0 train+val gives the 3,129 answers most VQA models use.
+ * // bottom-up attention's compute_softscore.py uses a minimum count of 9 over train+val (its 3,129-answer list).
  * const vocab = buildAnswerVocab(train.annotations, { minCount: 9, unknown: '<unk>' });
  */
 export function buildAnswerVocab(annotations: readonly VqaAnnotation[], options: AnswerVocabOptions = {}): AnswerVocab {

@@ -15,7 +15,7 @@ describe('vqaPlugin', () => {
     const runtime = createRuntime([vqaPlugin]);
     expect(runtime.metrics.create('vqa2-accuracy', { answerType: 'number' }, { seed: 0 }).name).toBe('vqa2-accuracy/number');
     expect(() => runtime.metrics.create('vqa2-accuracy', { humans: -1 }, { seed: 0 }, 'metrics[1]')).toThrow(
-      "metrics[1]: metric 'vqa2-accuracy' (plugin @crossmodal/dataset-vqa): vqa2-accuracy: humans must be a positive integer (10 in VQA 2.0), got -1",
+      "metrics[1]: metric 'vqa2-accuracy' (plugin @crossmodal/dataset-vqa): vqa2-accuracy: humans must be an integer ≥ 1, got -1",
     );
   });
 

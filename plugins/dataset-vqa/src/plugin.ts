@@ -7,8 +7,8 @@ import { vqa2AccuracyMetric } from './vqa-metric.ts';
 export const VERSION = '0.1.0';
 
 /**
- * Registers the metric `vqa2-accuracy`. No dataset yet: a VQA dataset needs region features (a
- * later region-feature store); the readers, normaliser, vocabulary and targets are exported.
+ * Registers the metric `vqa2-accuracy`. No dataset yet: a VQA dataset needs region features, and
+ * core has no token for a region-feature store; the readers, normaliser, vocabulary and targets are exported.
  */
 export const vqaPlugin: Plugin = {
   name: '@crossmodal/dataset-vqa',

@@ -45,8 +45,12 @@ export function humanAnswerCounts(annotation: Pick<VqaAnnotation, 'answers'>): M
  * "unknown" matches no human. The VQA metric reads these to score a predicted class.
  */
 export function answerCounts(annotation: Pick<VqaAnnotation, 'answers'>, vocab: AnswerVocab): Float32Array {
+  return countsOverVocab(humanAnswerCounts(annotation), vocab);
+}
+
+function countsOverVocab(humanCounts: ReadonlyMap<string, number>, vocab: AnswerVocab): Float32Array {
   const out = new Float32Array(vocab.size);
-  for (const [answer, count] of humanAnswerCounts(annotation)) {
+  for (const [answer, count] of humanCounts) {
     const index = vocab.indexOf(answer);
     if (index >= 0) out[index] = count;
   }
@@ -69,14 +73,18 @@ export interface SoftTargets {
  * const { scores } = softTargets(annotation, vocab, 'leave-one-out');
  */
 export function softTargets(annotation: Pick<VqaAnnotation, 'answers'>, vocab: AnswerVocab, scoring: VqaScoring = 'capped'): SoftTargets {
+  return softTargetsFrom(humanAnswerCounts(annotation), annotation.answers.length, vocab, scoring);
+}
+
+/** {@link softTargets} from counts already taken (each answer is normalised once per example). */
+function softTargetsFrom(humanCounts: ReadonlyMap<string, number>, humans: number, vocab: AnswerVocab, scoring: VqaScoring): SoftTargets {
   if (scoring !== 'capped' && scoring !== 'leave-one-out') {
     throw new RangeError(`softTargets: scoring must be 'capped' or 'leave-one-out', got ${JSON.stringify(scoring)}`);
   }
-  const humans = annotation.answers.length;
   const score = (count: number): number => (scoring === 'capped' ? cappedScore(count) : leaveOneOutScore(count, humans));
   const scores = new Float32Array(vocab.size);
   let outOfVocabulary = 0;
-  for (const [answer, count] of humanAnswerCounts(annotation)) {
+  for (const [answer, count] of humanCounts) {
     const index = vocab.indexOf(answer);
     if (index >= 0) scores[index] = score(count);
     else outOfVocabulary += count;
@@ -107,11 +115,12 @@ export interface VqaExampleFields {
  */
 export function vqaExampleFields(example: VqaExample, vocab: AnswerVocab, scoring: VqaScoring = 'capped'): VqaExampleFields {
   const shape = [vocab.size];
+  const humanCounts = humanAnswerCounts(example);
   return {
     questionId: example.questionId,
     imageId: example.imageId,
-    targets: { data: softTargets(example, vocab, scoring).scores, shape },
-    answerCounts: { data: answerCounts(example, vocab), shape },
+    targets: { data: softTargetsFrom(humanCounts, example.answers.length, vocab, scoring).scores, shape },
+    answerCounts: { data: countsOverVocab(humanCounts, vocab), shape },
     answerType: answerTypeCode(example.answerType),
     questionType: questionTypeCode(example.questionType),
   };

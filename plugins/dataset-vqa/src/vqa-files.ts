@@ -1,6 +1,7 @@
 // The Node-only adapter (Deno runs it too, through node:fs): reads the official JSON files and
 // saves or loads an answer vocabulary. Everything else in this package is pure.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@crossmodal/core/node';
 import { AnswerVocab } from './answer-vocab.ts';
 import { parseVqaResults, type VqaPrediction } from './vqa-eval.ts';
 import {
@@ -53,13 +54,13 @@ export async function readVqaResults(path: string): Promise<VqaPrediction[]> {
 }
 
 /**
- * Writes a vocabulary as JSON (e.g. into the run's output directory, so evaluation decodes the
+ * Writes a vocabulary as JSON, atomically (e.g. into the run's output directory, so evaluation decodes the
  * classes the model was trained on).
  * @example
  * await saveAnswerVocab(vocab, join(context.outputDir, 'answer-vocab.json'));
  */
 export async function saveAnswerVocab(vocab: AnswerVocab, path: string): Promise<void> {
-  await writeFile(path, `${JSON.stringify(vocab.toJSON())}\n`, 'utf8');
+  await writeFileAtomic(path, `${JSON.stringify(vocab.toJSON())}\n`);
 }
 
 /** Reads a vocabulary saved by {@link saveAnswerVocab}. */

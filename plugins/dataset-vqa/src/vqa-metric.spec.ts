@@ -86,7 +86,12 @@ describe('vqa2-accuracy', () => {
     expect(() => vqa2AccuracyMetric.create({ questionType: 'how much' }, ctx)).toThrow(
       'vqa2-accuracy: questionType must be one of the 65 VQA_QUESTION_TYPES, e.g. how many, is the, what; got "how much"',
     );
-    expect(() => vqa2AccuracyMetric.create({ humans: 0 }, ctx)).toThrow('vqa2-accuracy: humans must be a positive integer (10 in VQA 2.0), got 0');
-    expect(() => vqa2AccuracyMetric.create({ counts: 3 }, ctx)).toThrow('vqa2-accuracy: counts must be a batch field name (a string), got 3');
+    expect(() => vqa2AccuracyMetric.create({ humans: 0 }, ctx)).toThrow('vqa2-accuracy: humans must be an integer ≥ 1, got 0');
+    expect(() => vqa2AccuracyMetric.create({ counts: 3 }, ctx)).toThrow('vqa2-accuracy: counts must be a non-empty string, got 3');
+    expect(() => vqa2AccuracyMetric.create({ answerType: 'number', answerTypeField: '' }, ctx)).toThrow(
+      "vqa2-accuracy: answerTypeField must be a non-empty string, got ''",
+    );
+    // A misspelt option is an error, not a silently unfiltered metric.
+    expect(() => vqa2AccuracyMetric.create({ answer_type: 'number' }, ctx)).toThrow("vqa2-accuracy: unknown option 'answer_type'");
   });
 });

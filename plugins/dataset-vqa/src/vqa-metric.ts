@@ -1,7 +1,7 @@
 // The `vqa2-accuracy` metric: the official VQA accuracy of the predicted class (the argmax of the
 // answer logits), from how many humans gave each vocabulary answer, overall or for one answer
 // type or question type.
-import type { Batch, Metric, MetricProvider, ModelOutput } from '@crossmodal/core';
+import { readOptions, type Batch, type Metric, type MetricProvider, type ModelOutput, type OptionReader } from '@crossmodal/core';
 import { fmt, type Tensor, type TypedArray } from '@crossmodal/tensor';
 import { VQA_ANSWER_TYPES, VQA_QUESTION_TYPES, answerTypeCode, questionTypeCode } from './answer-tables.ts';
 import { leaveOneOutScore } from './soft-targets.ts';
@@ -80,14 +80,12 @@ class Vqa2Accuracy implements Metric {
   }
 }
 
-function stringOption(config: Readonly<Record<string, unknown>>, option: string, fallback: string): string {
-  const value = config[option] ?? fallback;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${NAME}: ${option} must be a batch field name (a string), got ${JSON.stringify(value)}`);
-  return value;
-}
-
 /** Reads the type filter `option` (a type name) into its code, or undefined when it is not set. */
-function typeFilter(config: Readonly<Record<string, unknown>>, option: 'answerType' | 'questionType'): { code: number; field: string } | undefined {
+function typeFilter(
+  config: Readonly<Record<string, unknown>>,
+  o: OptionReader,
+  option: 'answerType' | 'questionType',
+): { code: number; field: string } | undefined {
   const value = config[option];
   if (value === undefined) return undefined;
   const known = option === 'answerType' ? VQA_ANSWER_TYPES : VQA_QUESTION_TYPES;
@@ -96,7 +94,7 @@ function typeFilter(config: Readonly<Record<string, unknown>>, option: 'answerTy
     const list = option === 'answerType' ? known.join(', ') : `the ${known.length} VQA_QUESTION_TYPES, e.g. ${known.slice(0, 3).join(', ')}`;
     throw new RangeError(`${NAME}: ${option} must be one of ${list}; got ${JSON.stringify(value)}`);
   }
-  return { code, field: stringOption(config, `${option}Field`, option) };
+  return { code, field: o.string(`${option}Field`, option) };
 }
 
 /** The reported name: `vqa2-accuracy`, plus `/yes-no`, `/what-color-is-the`… for each filter. */
@@ -119,15 +117,12 @@ export const vqa2AccuracyMetric: MetricProvider = {
   description: 'Official VQA accuracy of the argmax answer (mean over the 10 leave-one-out subsets of min(#humans/3, 1)); per answer or question type by option',
   paper: 'https://arxiv.org/abs/1612.00837',
   create: (config) => {
-    const humans = config['humans'] ?? 10;
-    if (!(typeof humans === 'number' && Number.isInteger(humans) && humans >= 1)) {
-      throw new RangeError(`${NAME}: humans must be a positive integer (10 in VQA 2.0), got ${JSON.stringify(humans)}`);
-    }
+    const o = readOptions(NAME, config, ['counts', 'humans', 'answerType', 'questionType', 'answerTypeField', 'questionTypeField']);
     const options: Vqa2AccuracyOptions = {
-      counts: stringOption(config, 'counts', 'answerCounts'),
-      humans,
-      answerType: typeFilter(config, 'answerType'),
-      questionType: typeFilter(config, 'questionType'),
+      counts: o.string('counts', 'answerCounts'),
+      humans: o.int('humans', 10, 1),
+      answerType: typeFilter(config, o, 'answerType'),
+      questionType: typeFilter(config, o, 'questionType'),
     };
     return new Vqa2Accuracy(reportedName(config, options), options);
   },

@@ -70,10 +70,9 @@ abstract class PooledMlpHead extends Module implements Head {
   readonly pool: Pooler;
   readonly mlp: AnswerMlp;
 
-  protected constructor(readonly owner: string, config: RawOptions, o: OptionReader, outField: string, targetField: string) {
+  protected constructor(readonly owner: string, config: RawOptions, o: OptionReader, out: number, targetField: string) {
     super();
     const dim = o.int('dim', undefined, 1);
-    const out = o.int(outField, undefined, outField === 'numClasses' ? 2 : 1);
     this.pool = createPooler(owner, config, o, dim);
     this.mlp = new AnswerMlp(this.pool.outDim, o.int('hiddenDim', 2 * this.pool.outDim, 1), out, o.number('dropout', 0, 0, 0.999));
     this.targets = [o.string('target', targetField)];
@@ -101,8 +100,9 @@ export class VqaHead extends PooledMlpHead {
 
   /** Validates `config` (errors name the field, the value and what was expected). */
   constructor(config: VqaHeadConfig | RawOptions) {
-    const o = readOptions('vqa', { ...config }, [...SHARED, 'numAnswers', 'lossReduction']);
-    super('vqa', { ...config }, o, 'numAnswers', 'targets');
+    const raw = { ...config };
+    const o = readOptions('vqa', raw, [...SHARED, 'numAnswers', 'lossReduction']);
+    super('vqa', raw, o, o.int('numAnswers', undefined, 1), 'targets');
     this.lossReduction = o.oneOf('lossReduction', 'per-example-sum', VQA_REDUCTIONS);
   }
 
@@ -141,8 +141,9 @@ export class VlClassificationHead extends PooledMlpHead {
 
   /** Validates `config` (errors name the field, the value and what was expected). */
   constructor(config: VlClassificationHeadConfig | RawOptions) {
-    const o = readOptions('vl-classification', { ...config }, [...SHARED, 'numClasses', 'labelSmoothing']);
-    super('vl-classification', { ...config }, o, 'numClasses', 'label');
+    const raw = { ...config };
+    const o = readOptions('vl-classification', raw, [...SHARED, 'numClasses', 'labelSmoothing']);
+    super('vl-classification', raw, o, o.int('numClasses', undefined, 2), 'label');
     this.labelSmoothing = o.number('labelSmoothing', 0, 0, 1);
   }
 

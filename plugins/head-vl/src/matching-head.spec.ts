@@ -26,6 +26,19 @@ describe('MatchingHead', () => {
     expect(out.loss!.item()).toBeCloseTo(crossEntropy(out.logits, label).item(), 5);
   });
 
+  it("with 1 output sends BCE's gradient to the Linear", () => {
+    manualSeed(0);
+    const head = new MatchingHead({ dim: 4, outputs: 1 });
+    const pooled = randn([3, 4]);
+    head.forward({ streams: {}, pooled }, { label }).loss!.backward();
+    const got = Array.from(head.fc.weight.grad!.dataSync());
+    head.zeroGrad();
+    binaryCrossEntropyWithLogits(head.fc.forward(pooled).squeeze(1), label.cast('float32')).backward();
+    const want = Array.from(head.fc.weight.grad!.dataSync());
+    got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 6));
+    expect(want.some((g) => g !== 0)).toBe(true);
+  });
+
   it('scores alignment as logit(match) − logit(mismatch)', () => {
     expect(Array.from(alignmentScores(tensor([[1, 3], [2, -1]], [2, 2])).dataSync())).toEqual([2, -3]);
     expect(() => alignmentScores(tensor([1, 2], [2]))).toThrow('alignmentScores: logits must be [B, 2] (mismatch, match), got [2]');
@@ -35,9 +48,12 @@ describe('MatchingHead', () => {
     manualSeed(0);
     const head = new MatchingHead({ dim: 4 });
     const pooled = randn([3, 4]);
-    expect(() => head.forward({ streams: {}, pooled }, { label: tensor([1, 2, 0], [3], { dtype: 'int32' }) })).toThrow(
-      "image-text-matching: target 'label' must be 0 or 1, got 2 at row 1",
-    );
+    // Both output counts: under outputs 1 a label of 2 would otherwise be a silent wrong BCE.
+    for (const outputs of [1, 2]) {
+      expect(() => new MatchingHead({ dim: 4, outputs }).forward({ streams: {}, pooled }, { label: tensor([1, 2, 0], [3], { dtype: 'int32' }) })).toThrow(
+        'crossEntropy: target 2 at flat index 1 is out of range for 2 classes',
+      );
+    }
     expect(() => head.forward({ streams: {}, pooled }, { label: tensor([1, 0, 1], [3]) })).toThrow(
       "image-text-matching: target 'label' must be int32 labels [3] (1 matched, 0 not), got float32 [3]",
     );

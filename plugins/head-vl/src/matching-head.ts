@@ -1,10 +1,11 @@
 // The `image-text-matching` head: an alignment score from the pooled vector. `outputs: 2` is
 // LXMERT's `seq_relationship` (Linear(d, 2), cross-entropy on matched/unmatched); `outputs: 1` is
-// ViLBERT's `vil_logit` (Linear(d, 1), BCE). Logits are [B, 2] either way, so `accuracy` applies.
+// ViLBERT's `vil_logit` (Linear(d, 1), BCE, computed as the cross-entropy of [0, s]). Logits are
+// [B, 2] either way, so `accuracy` applies.
 import type { Batch, Head, HeadInput, HeadOutput, HeadProvider, RawOptions } from '@crossmodal/core';
 import { readOptions } from '@crossmodal/core';
 import { Dropout, Linear, Module } from '@crossmodal/nn';
-import { binaryCrossEntropyWithLogits, concat, crossEntropy, fmt, ShapeError, zeros, type Tensor } from '@crossmodal/tensor';
+import { concat, crossEntropy, fmt, ShapeError, zeros, type Tensor } from '@crossmodal/tensor';
 import { createPooler, POOLING_OPTIONS, type Pooler, type PoolingName } from './poolers.ts';
 
 /** Options of the `image-text-matching` head (plus the pooling options, default `pooled`). */
@@ -72,17 +73,10 @@ export class MatchingHead extends Module implements Head {
     if (target.dtype !== 'int32' || fmt(target.shape) !== fmt([b])) {
       throw new ShapeError(`image-text-matching: target '${this.targets[0]}' must be int32 labels [${b}] (1 matched, 0 not), got ${target.dtype} ${fmt(target.shape)}`);
     }
-    checkBinary(this.targets[0]!, target);
-    const loss = this.outputs === 2 ? crossEntropy(logits, target) : binaryCrossEntropyWithLogits(scores.squeeze(1), target.cast('float32'));
-    return { logits, loss };
+    // One loss for both: with logits [0, s] the cross-entropy is BCE(s, y) (softmax([0, s]) = (1 − σ(s), σ(s))),
+    // and crossEntropy's own check rejects labels outside {0, 1} (−100 is ignored, as everywhere).
+    return { logits, loss: crossEntropy(logits, target) };
   }
-}
-
-/** Labels other than 0/1 would be a silent wrong loss under BCE; checked where the data is on the host. */
-function checkBinary(field: string, target: Tensor): void {
-  if (!target.backend.readSync) return;
-  const bad = target.dataSync().findIndex((y) => y !== 0 && y !== 1);
-  if (bad >= 0) throw new RangeError(`image-text-matching: target '${field}' must be 0 or 1, got ${target.dataSync()[bad]} at row ${bad}`);
 }
 
 /** The `image-text-matching` head provider. */

@@ -99,12 +99,13 @@ export class AttFlat extends Module {
   /** [B, N, D] with mask [B, N] → [B, outDim] */
   forward(states: Tensor, mask?: Tensor): Tensor {
     let scores = this.att.forward(this.drop.forward(this.fc.forward(states).relu())); // [B, N, G]
+    const keep = mask?.unsqueeze(-1); // [B, N, 1]
     // NOTE: MCAN fills −1e9; −∞ gives the same weights (exactly 0) but a fully padded row yields
     // zeros instead of a uniform average of padding, and no gradient reaches padding.
-    if (mask) scores = where(mask.unsqueeze(-1), scores, Number.NEGATIVE_INFINITY);
+    if (keep) scores = where(keep, scores, Number.NEGATIVE_INFINITY);
     const weights = softmax(scores, 1); // [B, N, G]
     // where, not mul: weight 0 times a padded ±∞/NaN state would be NaN.
-    const real = mask ? where(mask.unsqueeze(-1), states, 0) : states;
+    const real = keep ? where(keep, states, 0) : states;
     const glimpses = weights.transpose(1, 2).matmul(real); // [B, G, D]
     return this.merge.forward(glimpses.reshape([states.shape[0]!, this.glimpses * this.dim])); // [B, outDim]
   }

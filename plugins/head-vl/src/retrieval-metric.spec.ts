@@ -53,8 +53,8 @@ describe('recall@k', () => {
     await expect(recallAt5Metric.create({}, ctx).update(output, { y: ints([0]) })).rejects.toThrow(
       "recall@5: the batch has no target field 'label' (batch fields: y); set the metric's target option",
     );
-    expect(() => recallAtKMetric.create({}, ctx)).toThrow('recall-at-k: k must be a positive integer, got undefined');
+    expect(() => recallAtKMetric.create({}, ctx)).toThrow('recall-at-k: k must be an integer ≥ 1, got undefined');
     expect(() => recallAt5Metric.create({ k: 3 }, ctx)).toThrow("recall-at-5: unknown option 'k' (known: name, target)");
-    expect(() => recallAtKMetric.create({ k: 1, target: 3 }, ctx)).toThrow('recall-at-k: target must be a batch field name (a non-empty string), got 3');
+    expect(() => recallAtKMetric.create({ k: 1, target: 3 }, ctx)).toThrow('recall-at-k: target must be a non-empty string, got 3');
   });
 });

@@ -1,7 +1,7 @@
 // Retrieval recall@k from a score matrix [queries, candidates]: the fraction of queries with a
 // correct candidate among their k highest scores (image→text or text→image, as ViLBERT/UNITER
 // report R@1/5/10). Ties count against the query, so a constant scorer gets 0, not 1.
-import type { Batch, Metric, MetricProvider, ModelOutput } from '@crossmodal/core';
+import { readOptions, type Batch, type Metric, type MetricProvider, type ModelOutput } from '@crossmodal/core';
 import { fmt, type Tensor, type TypedArray } from '@crossmodal/tensor';
 
 /**
@@ -81,27 +81,12 @@ class RecallAtK implements Metric {
   }
 }
 
-/** Reads `{ k?, target? }`: k a positive integer, target a batch field name. */
-function readConfig(owner: string, config: Readonly<Record<string, unknown>>, fixedK?: number): { k: number; target: string | undefined } {
-  for (const key of Object.keys(config)) {
-    const known = fixedK === undefined ? ['name', 'k', 'target'] : ['name', 'target'];
-    if (!known.includes(key)) throw new RangeError(`${owner}: unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-  const k = fixedK ?? config['k'];
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw new RangeError(`${owner}: k must be a positive integer, got ${JSON.stringify(k)}`);
-  const target = config['target'];
-  if (target !== undefined && (typeof target !== 'string' || target === '')) {
-    throw new TypeError(`${owner}: target must be a batch field name (a non-empty string), got ${JSON.stringify(target)}`);
-  }
-  return { k, target };
-}
-
 const recallProvider = (name: string, fixedK?: number): MetricProvider => ({
   name,
   description: `Retrieval recall@${fixedK ?? 'k'}: queries whose correct candidate is among the ${fixedK ?? 'k'} best of a [queries, candidates] score matrix${fixedK === undefined ? ' (reports as recall@<k>)' : ''}`,
   create: (config) => {
-    const { k, target } = readConfig(name, config, fixedK);
-    return new RecallAtK(k, target);
+    const o = readOptions(name, config, fixedK === undefined ? ['k', 'target'] : ['target']);
+    return new RecallAtK(fixedK ?? o.int('k', undefined, 1), o.string('target', undefined));
   },
 });
 

@@ -3,6 +3,7 @@
 import type { Module } from '@crossmodal/nn';
 import { decodeSafetensors } from '@crossmodal/nn';
 import type { Tensor } from '@crossmodal/tensor';
+import { allClose } from '@crossmodal/tensor/testing';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VqaHead } from './answer-head.ts';
@@ -21,16 +22,15 @@ function loadWeights(module: Module, prefix: string): void {
   for (const [name, p] of module.namedParameters()) p.assign(ref(`${prefix}.${name}`));
 }
 
-/** The largest |a − b| over all elements (shapes must agree). */
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const [x, y] = [Array.from(a.dataSync()), b.dataSync()];
-  return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]!)), 0);
-}
+/** Every element within 1e-5 (absolute) of the reference; the error names `what` and the worst element. */
+const expectClose = (got: Tensor, want: Tensor, what = 'output'): void => {
+  const mismatch = allClose(got, want, { atol: 1e-5, rtol: 0 });
+  if (mismatch) throw new Error(`${what}: ${mismatch}`);
+};
 
 /** Every parameter's grad matches `<prefix>.grad.<param>`. */
 function expectParamGrads(module: Module, prefix: string): void {
-  for (const [name, p] of module.namedParameters()) expect(maxAbsDiff(p.grad!, ref(`${prefix}.grad.${name}`)), name).toBeLessThanOrEqual(1e-5);
+  for (const [name, p] of module.namedParameters()) expectClose(p.grad!, ref(`${prefix}.grad.${name}`), name);
 }
 
 describe('parity with PyTorch', () => {
@@ -39,9 +39,9 @@ describe('parity with PyTorch', () => {
     loadWeights(flat, 'attflat');
     const x = ref('attflat.x').clone().requireGrad();
     const out = flat.forward(x, ref('attflat.mask'));
-    expect(maxAbsDiff(out, ref('attflat.out'))).toBeLessThanOrEqual(1e-5);
+    expectClose(out, ref('attflat.out'));
     out.mul(ref('attflat.dy')).sum().backward();
-    expect(maxAbsDiff(x.grad!, ref('attflat.grad.x'))).toBeLessThanOrEqual(1e-5);
+    expectClose(x.grad!, ref('attflat.grad.x'));
     expectParamGrads(flat, 'attflat');
     // Padding (row 1, positions 3 and 4) gets no gradient, as in MCAN where its weight is exactly 0.
     expect(Array.from(x.grad!.slice([1, 3, 0], [2, 5, 6]).dataSync()).every((g) => g === 0)).toBe(true);
@@ -52,10 +52,10 @@ describe('parity with PyTorch', () => {
     loadWeights(head, 'vqa');
     const x = ref('vqa.x').clone().requireGrad();
     const { logits, loss } = head.forward({ streams: {}, pooled: x }, { targets: ref('vqa.target') });
-    expect(maxAbsDiff(logits, ref('vqa.logits'))).toBeLessThanOrEqual(1e-5);
+    expectClose(logits, ref('vqa.logits'));
     expect(Math.abs(loss!.item() - ref('vqa.loss').item())).toBeLessThanOrEqual(1e-5);
     loss!.backward();
-    expect(maxAbsDiff(x.grad!, ref('vqa.grad.x'))).toBeLessThanOrEqual(1e-5);
+    expectClose(x.grad!, ref('vqa.grad.x'));
     expectParamGrads(head, 'vqa');
   });
 
@@ -65,10 +65,10 @@ describe('parity with PyTorch', () => {
     const text = ref('product.text').clone().requireGrad();
     const vision = ref('product.vision').clone().requireGrad();
     const out = pooler.forward({ streams: { text: { states: text }, vision: { states: vision } } });
-    expect(maxAbsDiff(out, ref('product.out'))).toBeLessThanOrEqual(1e-5);
+    expectClose(out, ref('product.out'));
     out.mul(ref('product.dy')).sum().backward();
-    expect(maxAbsDiff(text.grad!, ref('product.grad.text'))).toBeLessThanOrEqual(1e-5);
-    expect(maxAbsDiff(vision.grad!, ref('product.grad.vision'))).toBeLessThanOrEqual(1e-5);
+    expectClose(text.grad!, ref('product.grad.text'));
+    expectClose(vision.grad!, ref('product.grad.vision'));
     expectParamGrads(pooler, 'product');
   });
 });

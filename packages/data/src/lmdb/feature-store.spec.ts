@@ -84,7 +84,7 @@ describe('malformed feature stores', () => {
   });
 
   it('refuses a keys record that is not a list', () => {
-    expect(() => readLmdbKeys(db, 'not-a-list')).toThrow(/malformed\/data\.mdb: the 'not-a-list' record unpickles to a number; expected a list of image ids/);
+    expect(() => readLmdbKeys(db, 'not-a-list')).toThrow(/malformed\/data\.mdb: the 'not-a-list' record unpickles to an int; expected a list of image ids/);
   });
 
   it('names a store without a keys record', () => {
@@ -104,7 +104,7 @@ describe('malformed feature stores', () => {
     records.set('keys', Uint8Array.from([0x80, 3, 0x5d, 0x71, 0, 0x58, 1, 0, 0, 0, 0x61, 0x71, 1, 0x61, 0x2e])); // ['a'] (str ids)
     expect(readLmdbKeys(lookup)).toEqual(['a']);
     records.set('keys', Uint8Array.from([0x80, 3, 0x5d, 0x71, 0, 0x4b, 1, 0x61, 0x2e])); // [1]
-    expect(() => readLmdbKeys(lookup)).toThrow("in-memory: 'keys'[0] is a number; expected bytes or str (an image id)");
+    expect(() => readLmdbKeys(lookup)).toThrow("in-memory: 'keys'[0] is an int; expected bytes or str (an image id)");
     records.set('keys', Uint8Array.from([0x80, 3, 0x5d, 0x71, 0, 0x43, 1, 0xff, 0x61, 0x2e])); // [b'\xff']
     expect(() => readLmdbKeys(lookup)).toThrow("in-memory: 'keys'[0] is not UTF-8 text; expected an image id such as b'391895'");
   });

@@ -2,7 +2,7 @@
 // pickled dict of numpy arrays (features, boxes) and sizes. Read with @crossmodal/nn's pickle VM, which runs no
 // pickle code: the id list may use no global at all, a record only the numpy globals an array pickles through.
 // Writers: vilbert-multi-task script/convert_to_lmdb.py, mmf tools/scripts/features/lmdb_conversion.py.
-import { isNdArray, unpickle, unpickleNumpyDict, type NdArray } from '@crossmodal/nn';
+import { aPickleValue, isNdArray, unpickle, unpickleNumpyDict, type NdArray } from '@crossmodal/nn';
 import { LmdbError } from './lmdb-layout.ts';
 import type { LmdbDatabase } from './lmdb-reader.ts';
 
@@ -27,7 +27,7 @@ export function readLmdbKeys(db: LmdbLookup, key = 'keys'): string[] {
     throw new LmdbError(`${db.name}: no '${key}' record; expected a feature store whose '${key}' key holds a pickled list of image ids`);
   }
   const list = unpickle(bytes, { globals: new Map(), name: `${db.name}: ${key}` });
-  if (!Array.isArray(list)) throw new LmdbError(`${db.name}: the '${key}' record unpickles to ${typeOf(list)}; expected a list of image ids`);
+  if (!Array.isArray(list)) throw new LmdbError(`${db.name}: the '${key}' record unpickles to ${aPickleValue(list)}; expected a list of image ids`);
   return list.map((id, i) => {
     if (typeof id === 'string') return id;
     if (id instanceof Uint8Array) {
@@ -37,7 +37,7 @@ export function readLmdbKeys(db: LmdbLookup, key = 'keys'): string[] {
         throw new LmdbError(`${db.name}: '${key}'[${i}] is not UTF-8 text; expected an image id such as b'391895'`);
       }
     }
-    throw new LmdbError(`${db.name}: '${key}'[${i}] is ${typeOf(id)}; expected bytes or str (an image id)`);
+    throw new LmdbError(`${db.name}: '${key}'[${i}] is ${aPickleValue(id)}; expected bytes or str (an image id)`);
   });
 }
 
@@ -118,13 +118,5 @@ function integerField(fields: ReadonlyMap<string, unknown>, name: string, where:
 function describe(v: unknown): string {
   if (isNdArray(v)) return `a ${v.dtype} array of shape [${v.shape.join(', ')}]`;
   if (v === undefined) return 'missing';
-  return typeof v === 'number' ? String(v) : typeOf(v);
-}
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'None';
-  if (v instanceof Map) return 'a dict';
-  if (v instanceof Uint8Array) return 'bytes';
-  if (Array.isArray(v)) return Object.isFrozen(v) ? 'a tuple' : 'a list';
-  return `a ${typeof v}`;
+  return typeof v === 'number' ? String(v) : aPickleValue(v);
 }

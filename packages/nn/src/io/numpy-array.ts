@@ -81,7 +81,7 @@ function fortranToC(bytes: Uint8Array, shape: readonly number[], size: number): 
   const index = new Array<number>(rank).fill(0);
   let f = 0; // the Fortran offset of `index`, kept up to date as the C index advances
   for (let c = 0; c < bytes.length / size; c++) {
-    out.set(bytes.subarray(f * size, (f + 1) * size), c * size);
+    for (let b = 0; b < size; b++) out[c * size + b] = bytes[f * size + b]!; // no subarray view per element
     for (let k = rank - 1; k >= 0; k--) {
       index[k]!++;
       f += fStride[k]!;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isNdArray, ndArrayToFloat32, ndArrayValues, type NdArray } from './numpy-array.ts';
 import { P, pickleDict } from './numpy-pickle-testing.ts';
-import { unpickleNumpy, unpickleNumpyDict } from './numpy-pickle.ts';
+import { aPickleValue, unpickleNumpy, unpickleNumpyDict } from './numpy-pickle.ts';
 import { unpickle } from './torch-pickle.ts';
 
 const fixtures = new URL('../../fixtures/', import.meta.url);
@@ -104,6 +104,13 @@ describe('unpickleNumpyDict', () => {
     expect(unpickleNumpyDict(pickleDict({ k: encode('latin1') }), 'c').get('k')).toEqual(Uint8Array.of(97, 98));
     expect(() => unpickleNumpyDict(pickleDict({ k: encode('rot13') }), 'c')).toThrow(
       `c: _codecs.encode(bytes, bytes): expected (str, 'latin1'), Python 3's pickling of bytes, got (bytes, "rot13")`,
+    );
+  });
+
+  it("names values by their Python type in messages (aPickleValue)", () => {
+    const array = unpickleNumpyDict(pickleDict({ a: P.ndarray([1], 'u1', Uint8Array.of(3)) }), 'r').get('a');
+    expect([null, Uint8Array.of(1), 3, 1.5, 'x', new Map(), Object.freeze([1]), [1], array].map(aPickleValue)).toEqual(
+      ['None', 'bytes', 'an int', 'a float', 'a str', 'a dict', 'a tuple', 'a list', 'a numpy array'],
     );
   });
 

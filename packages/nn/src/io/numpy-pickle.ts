@@ -2,8 +2,8 @@
 // pickle code: the pickle VM with an allow-list of exactly the globals a pickled array goes through.
 // Anything else (say os.system) is refused with the global's name and the file, before anything runs.
 // numpy's pickling: numpy/core/src/multiarray/methods.c (array_reduce, array_setstate), dtype.__reduce__.
-import { ndArrayFromParts, ndArrayValues, type NdArray } from './numpy-array.ts';
-import { isTuple, PickleObject, unpickle, type PickleGlobal } from './torch-pickle.ts';
+import { isNdArray, ndArrayFromParts, ndArrayValues, type NdArray } from './numpy-array.ts';
+import { isTuple, PickleObject, typeName, unpickle, type PickleGlobal } from './torch-pickle.ts';
 
 /** Placeholders: what REDUCE returns, to be filled by BUILD and turned into an NdArray afterwards. */
 const ARRAY = 'numpy.ndarray';
@@ -178,19 +178,16 @@ function numpyScalar(dtype: unknown, raw: unknown): number {
 /** A value's Python-side type with its article, for messages: `a list`, `an int`, `None`. */
 export function aPickleValue(v: unknown): string {
   const t = describePickleValue(v);
-  return t === 'None' ? t : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+  return t === 'None' || t === 'bytes' ? t : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
-/** A short description of an unpickled value for messages: its Python-side type. */
+/**
+ * A short description of an unpickled value for messages: its Python-side type. The VM's
+ * `typeName`, with Python's names for str, int and float, and numpy arrays recognised.
+ */
 export function describePickleValue(v: unknown): string {
-  if (v === null) return 'None';
-  if (v instanceof Map) return 'dict';
-  if (v instanceof Uint8Array) return 'bytes';
-  if (v instanceof PickleObject) return `${v.global} object`;
-  if (isTuple(v)) return 'tuple';
-  if (Array.isArray(v)) return 'list';
   if (typeof v === 'string') return 'str';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'object' && 'dtype' in v && 'bytes' in v) return 'numpy array';
-  return typeof v === 'bigint' ? 'int' : typeof v;
+  if (isNdArray(v)) return 'numpy array';
+  return typeName(v);
 }
