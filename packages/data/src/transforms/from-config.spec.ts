@@ -22,7 +22,7 @@ describe('transformFromSpec', () => {
       'Normalize(mean=[0.1307], std=[0.3081])',
       'Normalize(mean=[0.5], std=[0.25])',
     ]);
-    expect(TRANSFORM_NAMES).toEqual(['resize', 'center-crop', 'random-resized-crop', 'random-crop', 'random-horizontal-flip', 'normalize']);
+    expect(TRANSFORM_NAMES).toEqual(['resize', 'center-crop', 'random-resized-crop', 'random-crop', 'random-horizontal-flip', 'random-erasing', 'normalize']);
   });
 
   it('builds the same transform as the constructor', () => {
@@ -34,7 +34,7 @@ describe('transformFromSpec', () => {
 
   it('names the entry, the option and the expected value', () => {
     expect(() => transformFromSpec({ name: 'flip' }, 'data.train.transforms[0]')).toThrow(
-      "data.train.transforms[0]: unknown transform 'flip' (known: resize, center-crop, random-resized-crop, random-crop, random-horizontal-flip, normalize)",
+      "data.train.transforms[0]: unknown transform 'flip' (known: resize, center-crop, random-resized-crop, random-crop, random-horizontal-flip, random-erasing, normalize)",
     );
     expect(() => transformFromSpec({ name: 'random-crop', pading: 4 }, 't[1]')).toThrow(
       "t[1]: unknown option 'pading' of 'random-crop' (known: size, padding, padIfNeeded, fill, paddingMode)",
@@ -48,6 +48,20 @@ describe('transformFromSpec', () => {
     );
     expect(() => transformFromSpec({ name: 'normalize' }, 't[3]')).toThrow("t[3] (normalize): needs preset (e.g. 'imagenet') or both mean and std");
     expect(() => transformFromSpec(7, 't[4]')).toThrow('t[4] must be a transform name or { name, ...options }, got 7');
+  });
+});
+
+describe('random-erasing spec', () => {
+  it('builds RandomErasing with its options and names a bad value', () => {
+    expect(transformFromSpec({ name: 'random-erasing', p: 0.25, value: 'random' }).name).toBe(
+      'RandomErasing(p=0.25, scale=[0.02, 0.33], ratio=[0.3, 3.3], value="random")',
+    );
+    expect(transformFromSpec({ name: 'random-erasing', scale: [0.1, 0.2], ratio: [1, 2], value: [0.5] }).name).toBe(
+      'RandomErasing(p=0.5, scale=[0.1, 0.2], ratio=[1, 2], value=[0.5])',
+    );
+    expect(() => transformFromSpec({ name: 'random-erasing', value: 'noise' }, 't[1]')).toThrow(
+      `t[1].value must be a number, a list of numbers (one per channel) or 'random', got "noise"`,
+    );
   });
 });
 

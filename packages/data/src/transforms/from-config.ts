@@ -2,8 +2,8 @@
 // a kebab-case name, or `{ name, ...options }` with the constructor's options.
 import type { PaddingMode } from './functional.ts';
 import {
-  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
-  type ImageTransform, type NormalizePreset, type Size,
+  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomErasing, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  type ErasingValue, type ImageTransform, type NormalizePreset, type Size,
 } from './transforms.ts';
 
 /** One transform in a config: `'random-horizontal-flip'` or `{ name: 'random-crop', padding: 4 }`. */
@@ -16,6 +16,7 @@ type Reader = {
   number(field: string): number | undefined;
   bool(field: string): boolean | undefined;
   string(field: string): string | undefined;
+  erasingValue(field: string): ErasingValue | undefined;
 };
 type Builder = { readonly options: readonly string[]; build(o: Reader): ImageTransform };
 
@@ -45,6 +46,18 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
     },
   },
   'random-horizontal-flip': { options: ['p'], build: (o) => new RandomHorizontalFlip(o.number('p') ?? 0.5) },
+  'random-erasing': {
+    options: ['p', 'scale', 'ratio', 'value'],
+    build: (o) => {
+      const [p, scale, ratio, value] = [o.number('p'), o.numbers('scale', [2]), o.numbers('ratio', [2]), o.erasingValue('value')];
+      return new RandomErasing({
+        ...(p === undefined ? {} : { p }),
+        ...(scale ? { scale: scale as [number, number] } : {}),
+        ...(ratio ? { ratio: ratio as [number, number] } : {}),
+        ...(value === undefined ? {} : { value }),
+      });
+    },
+  },
   normalize: {
     options: ['preset', 'mean', 'std'],
     build: (o) => {
@@ -100,6 +113,11 @@ function reader(where: string, options: Readonly<Record<string, unknown>>): Read
     string(field) {
       const v = options[field];
       return v === undefined ? undefined : typeof v === 'string' ? v : bad(field, 'a string');
+    },
+    erasingValue(field) {
+      const v = options[field];
+      if (v === undefined || v === 'random' || typeof v === 'number' || (isNumbers(v) && v.length > 0)) return v as ErasingValue | undefined;
+      return bad(field, "a number, a list of numbers (one per channel) or 'random'");
     },
   };
 }
