@@ -1,9 +1,10 @@
 // Transforms from plain data (a dataset's `transforms` option in a YAML run config): each entry is
 // a kebab-case name, or `{ name, ...options }` with the constructor's options.
+import { RandomErasing, type ErasingValue } from './erasing.ts';
 import type { PaddingMode } from './functional.ts';
 import {
-  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomErasing, RandomHorizontalFlip, RandomResizedCrop, Resize,
-  type ErasingValue, type ImageTransform, type NormalizePreset, type Size,
+  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  type ImageTransform, type NormalizePreset, type Size,
 } from './transforms.ts';
 
 /** One transform in a config: `'random-horizontal-flip'` or `{ name: 'random-crop', padding: 4 }`. */

@@ -5,8 +5,9 @@ export {
 } from './image.ts';
 export { crop, hflip, normalize, pad, resize, PADDING_MODES, type PaddingMode } from './functional.ts';
 export {
-  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomErasing, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
   randomResizedCropBox, roundHalfEven,
-  type ChannelStats, type ErasingValue, type ImageTransform, type NormalizePreset, type RandomCropOptions, type RandomResizedCropOptions, type Size,
+  type ChannelStats, type ImageTransform, type NormalizePreset, type RandomCropOptions, type RandomResizedCropOptions, type Size,
 } from './transforms.ts';
+export { RandomErasing, type ErasingValue } from './erasing.ts';
 export { composeFromSpecs, normalizeOption, transformFromSpec, TRANSFORM_NAMES, type TransformSpec } from './from-config.ts';
