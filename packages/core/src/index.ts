@@ -15,6 +15,8 @@ export type { Logger, LoggerProvider } from './contracts/logger.ts';
 export type { Metric, MetricProvider } from './contracts/metric.ts';
 export type { Model, ModelConfig, ModelOutput, ModelPreset, PartConfig } from './contracts/model.ts';
 export type { CreateContext, NamedProvider } from './contracts/provider.ts';
+export type { BuildProvider } from './contracts/provider.ts';
+export type { ImageSize, RegionFeatures, RegionFeatureStore, RegionStoreConfig, RegionStoreProvider } from './contracts/region-store.ts';
 export {
   selectWeightImporter, importFormat, WeightImportError,
   type ForeignStateDict, type ImportGeometry, type ResizedKey, type WeightImporter, type WeightImportOptions, type WeightImportReport, type WeightImportResult,
@@ -32,6 +34,7 @@ export { UnknownNameError, DuplicateNameError, closestName, editDistance, type R
 export { NamedRegistry, UNKNOWN_PLUGIN, type RegistryEntry } from './registry/named-registry.ts';
 export { ProviderRegistry, ProviderCreateError, splitSpec, type NamedSpec } from './registry/provider-registry.ts';
 export { EncoderRegistry, FusionRegistry, HeadRegistry, DatasetRegistry, LoggerRegistry, MetricRegistry } from './registry/registries.ts';
+export { RegionStoreRegistry } from './registry/registries.ts';
 export { createRuntime, Runtime, PluginError, type ListRow, type RuntimeOptions } from './runtime/runtime.ts';
 export { corePlugin, CORE_PLUGIN_NAME } from './runtime/builtins.ts';
 
@@ -52,6 +55,7 @@ export * from './metrics/index.ts';
 
 // The run config.
 export * from './config/index.ts';
+export { JsonTextError, parseJsonText } from './config/json-text.ts';
 
 // train exports
 export * from './train/index.ts';

@@ -4,7 +4,7 @@ export { refcocoPlugin } from './plugin.ts';
 export { refcocoProvider, readRefcocoOptions, type RefcocoConfig } from './refcoco.ts';
 export { RefcocoDataset, type RefcocoDatasetOptions, type RegionBoxSource } from './refcoco-dataset.ts';
 export { RefcocoFormatError, parseRefsPickle, type RefRecord, type RefSentence } from './refs-pickle.ts';
-export { parseInstances, parseJsonText, type CocoAnnotation, type CocoCategory, type CocoImage, type Instances } from './instances.ts';
+export { parseInstances, type CocoAnnotation, type CocoCategory, type CocoImage, type Instances } from './instances.ts';
 export {
   PUBLISHED_SPLITS, REFER_DATASETS, REFER_SPLITS, Refer, SPLIT_BY, inSplit, xywhToXyxy,
   type Box, type RefExpression, type ReferDataset, type ReferSplit, type SplitBy,

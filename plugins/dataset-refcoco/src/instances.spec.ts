@@ -1,9 +1,10 @@
 // instances.json (COCO format as refer ships it): the fields refer reads, checked with the file,
 // the record and the field named.
+import { parseJsonText } from '@crossmodal/core';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FILES } from './fixtures.spec-helper.ts';
-import { parseInstances, parseJsonText } from './instances.ts';
+import { parseInstances } from './instances.ts';
 
 const json = (): any => JSON.parse(readFileSync(FILES.instances, 'utf8'));
 

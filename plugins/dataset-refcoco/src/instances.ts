@@ -82,25 +82,12 @@ class JsonRecord {
 }
 
 /**
- * Parses JSON text, naming the file when it is not JSON (a truncated download ends mid-record).
- * @example
- * const json = parseJsonText(text, 'refcoco/instances.json');
- */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new RefcocoFormatError(`${file}: not valid JSON (${text.length} characters; truncated?): ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/**
  * Checks a parsed instances.json: `images[] {id, file_name, height, width}`, `annotations[] {id,
  * image_id, category_id, bbox}`, `categories[] {id, name}`; ids unique, every annotation's image
  * and category present.
  * @param file - its path, for messages
  * @example
- * const instances = parseInstances(parseJsonText(text, path), path);
+ * const instances = parseInstances(parseJsonText(text, path), path) // parseJsonText: @crossmodal/core;
  * instances.annotations[0].bbox; // [x, y, w, h]
  */
 export function parseInstances(json: unknown, file: string): Instances {

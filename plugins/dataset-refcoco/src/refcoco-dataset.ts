@@ -1,7 +1,8 @@
 // A referring-expression dataset: one example per expression (ViLBERT's entries), with the target
-// box, the tokenized text when a tokenizer is given, and region labels when a region source is.
-import type { Dataset, DatasetInfo, Example } from '@crossmodal/core';
-import { encodingToExample, type BertTokenizer } from '@crossmodal/data';
+// box, the tokenized text when a tokenizer is given, and region labels when a region source is
+// (with the regions' features too when they come from a region store).
+import type { Dataset, DatasetInfo, Example, RegionFeatureStore } from '@crossmodal/core';
+import { encodingToExample, padRegions, regionExampleFields, type BertTokenizer } from '@crossmodal/data';
 import { labelRows, regionRows, type RegionBoxes } from './iou.ts';
 import type { RefExpression } from './refer.ts';
 
@@ -14,6 +15,15 @@ export interface RegionBoxSource {
   boxes(imageId: number): RegionBoxes | Promise<RegionBoxes>;
 }
 
+/** Region features from a store (core's REGION_STORES): the examples gain the regions themselves and their labels. */
+export interface RefcocoRegionStore {
+  readonly store: RegionFeatureStore;
+  /** The store key of each image id (every expression's image has one: checked when the dataset is made). */
+  readonly keyOf: ReadonlyMap<number, string>;
+  /** D, the feature size (read from the first image). */
+  readonly dim: number;
+}
+
 /** Options of {@link RefcocoDataset}. */
 export interface RefcocoDatasetOptions {
   /** The dataset's name, for messages (`refcoco+`…). */
@@ -24,6 +34,8 @@ export interface RefcocoDatasetOptions {
   readonly maxLength?: number;
   /** Region boxes per image: the examples gain region labels (see {@link RefcocoDataset.get}). */
   readonly regions?: RegionBoxSource;
+  /** Region features per image (instead of `regions`): the examples gain the padded regions and their labels. */
+  readonly store?: RefcocoRegionStore;
   /** Regions per example, first ones kept and the rest padded (with regions); default 60 (ViLBERT's max_region_num). */
   readonly maxRegions?: number;
   /** IoU threshold of a positive region; default 0.5. */
@@ -57,13 +69,16 @@ export class RefcocoDataset implements Dataset {
       throw new RangeError(`${options.name}: maxLength must be an integer ≥ 3 ([CLS], a token and [SEP]), got ${this.maxLength}`);
     }
     if (!Number.isInteger(this.maxRegions) || this.maxRegions < 1) throw new RangeError(`${options.name}: maxRegions must be an integer ≥ 1, got ${this.maxRegions}`);
+    if (options.regions && options.store) throw new RangeError(`${options.name}: give regions (boxes) or store (features), not both`);
     const T = this.maxLength;
     const R = this.maxRegions;
+    const labelled = options.regions !== undefined || options.store !== undefined;
     this.info = {
       fields: {
         imageId: [], refId: [], sentId: [], categoryId: [], targetBox: [4], imageSize: [2],
         ...(options.tokenizer ? { inputIds: [T], tokenTypeIds: [T], attentionMask: [T] } : {}),
-        ...(options.regions ? { regionIou: [R], regionTarget: [R], regionLabel: [R], regionMask: [R], targetRegion: [], targetHit: [] } : {}),
+        ...(labelled ? { regionIou: [R], regionTarget: [R], regionLabel: [R], regionMask: [R], targetRegion: [], targetHit: [] } : {}),
+        ...(options.store ? { regions: [R, options.store.dim], boxes: [R, 4], locations: [R, 5] } : {}),
       },
     };
   }
@@ -81,7 +96,9 @@ export class RefcocoDataset implements Dataset {
    * `attentionMask` [T]. With regions (R = maxRegions): `regionIou` [R] (ViLBERT's eval target),
    * `regionTarget` [R] (IoU where ≥ threshold: ViLBERT's training target), `regionLabel` [R]
    * (multi-hot), `regionMask` [R], `targetRegion` (best-IoU index), `targetHit` (1 when some region
-   * reaches the threshold).
+   * reaches the threshold). With a store, the regions too: `regions` [R, D], `boxes` [R, 4]
+   * (normalised), `locations` [R, 5]; over R regions the most confident are kept and the labels
+   * index the kept slots.
    */
   get(index: number): Example | Promise<Example> {
     const e = this.expression(index);
@@ -93,20 +110,31 @@ export class RefcocoDataset implements Dataset {
       targetBox: { data: Float32Array.from(e.box), shape: [4] },
       imageSize: { data: Int32Array.of(e.image.height, e.image.width), shape: [2] },
     };
-    const { tokenizer, regions } = this.options;
+    const { tokenizer, regions, store } = this.options;
     if (tokenizer) {
       Object.assign(base, encodingToExample(tokenizer.encode(e.text, undefined, { maxLength: this.maxLength, padding: 'max_length' })));
     }
+    if (store) return store.store.get(store.keyOf.get(e.imageId)!).then((r) => {
+      const padded = padRegions(r, this.maxRegions);
+      // The labels index the kept slots: gather the kept regions' pixel boxes in slot order.
+      const rows = new Float64Array(padded.count * 4);
+      for (let slot = 0; slot < padded.count; slot++) rows.set(r.boxes.subarray(padded.indices[slot]! * 4, padded.indices[slot]! * 4 + 4), slot * 4);
+      return { ...this.withRegions(base, e, rows), ...regionExampleFields(padded) };
+    });
     if (!regions) return base;
     const boxes = regions.boxes(e.imageId);
-    return boxes instanceof Promise ? boxes.then((b) => this.withRegions(base, e, b)) : this.withRegions(base, e, boxes);
+    const rowsOf = (b: RegionBoxes): Float64Array => {
+      const rows = regionRows(b, `${this.options.name}: regions of image ${e.imageId}`);
+      return rows.subarray(0, Math.min(rows.length / 4, this.maxRegions) * 4);
+    };
+    return boxes instanceof Promise ? boxes.then((b) => this.withRegions(base, e, rowsOf(b))) : this.withRegions(base, e, rowsOf(boxes));
   }
 
-  private withRegions(base: Record<string, Example[string]>, e: RefExpression, boxes: RegionBoxes): Example {
+  /** The label fields over `rows` [n ≤ R, 4] pixel boxes (slot order), padded to R. */
+  private withRegions(base: Record<string, Example[string]>, e: RefExpression, rows: Float64Array): Example {
     const R = this.maxRegions;
-    const rows = regionRows(boxes, `${this.options.name}: regions of image ${e.imageId}`);
-    const n = Math.min(rows.length / 4, R);
-    const labels = labelRows(rows.subarray(0, n * 4), e.box, {
+    const n = rows.length / 4;
+    const labels = labelRows(rows, e.box, {
       ...(this.options.threshold === undefined ? {} : { threshold: this.options.threshold }),
       ...(this.options.plusOne === undefined ? {} : { plusOne: this.options.plusOne }),
     });

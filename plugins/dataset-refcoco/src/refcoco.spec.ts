@@ -1,5 +1,5 @@
 // The `refcoco` provider on the fixture data root: options checked before reading, one example per
-// expression with its box and tokens, and the region hook a feature store will plug into.
+// expression with its box and tokens, and the region-box source of the library API.
 import type { HostTensor } from '@crossmodal/core';
 import { BertTokenizer } from '@crossmodal/data';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,8 @@ describe('refcoco options', () => {
       [{ path: 'p', maxLength: 16 }, 'refcoco: lowercase and maxLength apply to the tokenizer: give vocab'],
       [{ path: 'p', vocab: 'v.txt', maxLength: 2 }, 'refcoco: maxLength must be an integer ≥ 3, got 2'],
       [{ path: 'p', limit: 0 }, 'refcoco: limit must be an integer ≥ 1, got 0'],
-      [{ path: 'p', regions: 'feats.lmdb' }, 'refcoco: regions is not read from a config yet: region boxes come from a feature store (dataset-region-features'],
+      [{ path: 'p', maxRegions: 36 }, 'refcoco: imageKey and maxRegions apply to region features: give regions'],
+      [{ path: 'p', regions: 'lmdb', maxRegions: 0 }, 'refcoco: maxRegions must be an integer ≥ 1, got 0'],
       [{ path: 'p', splitby: 'unc' }, "refcoco: unknown option 'splitby'"],
     ];
     for (const [config, message] of cases) expect(() => readRefcocoOptions(config), message).toThrow(message);

@@ -1,11 +1,11 @@
 // The `refcoco` dataset: RefCOCO, RefCOCO+ or RefCOCOg read from refer's data root, one example
 // per expression with its target box (and tokens when a vocabulary is given).
 // Yu et al. 2016 (RefCOCO, RefCOCO+): https://arxiv.org/abs/1608.00272; Mao et al. 2016 (RefCOCOg): https://arxiv.org/abs/1511.02283
-import { readOptions, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
-import { BertTokenizer } from '@crossmodal/data';
-import { RefcocoDataset } from './refcoco-dataset.ts';
+import { readOptions, REGION_STORES, type CreateContext, type DatasetConfig, type DatasetProvider, type NamedSpec } from '@crossmodal/core';
+import { BertTokenizer, describeRegionKey, regionKeyResolver } from '@crossmodal/data';
+import { RefcocoDataset, type RefcocoRegionStore } from './refcoco-dataset.ts';
 import { loadRefer } from './refer-files.ts';
-import { PUBLISHED_SPLITS, REFER_DATASETS, REFER_SPLITS, SPLIT_BY, type ReferDataset, type ReferSplit, type SplitBy } from './refer.ts';
+import { PUBLISHED_SPLITS, REFER_DATASETS, REFER_SPLITS, SPLIT_BY, type RefExpression, type ReferDataset, type ReferSplit, type SplitBy } from './refer.ts';
 
 /** Options of the `refcoco` dataset. */
 export interface RefcocoConfig {
@@ -27,21 +27,24 @@ export interface RefcocoConfig {
   readonly maxLength?: number;
   /** Keep the first `limit` expressions. */
   readonly limit?: number;
+  /** A region store, e.g. `{ name: 'lmdb', path: … }` (any provider under REGION_STORES): examples gain regions and region labels. */
+  readonly regions?: NamedSpec;
+  /** How an image_id becomes a store key: a template such as `COCO_train2014_{id:012}`; default: the id, else the COCO stem with it. */
+  readonly imageKey?: string;
+  /** Region slots R; default 60 (ViLBERT's max_region_num). */
+  readonly maxRegions?: number;
 }
 
-const KNOWN = ['path', 'dataset', 'splitBy', 'split', 'text', 'vocab', 'lowercase', 'maxLength', 'limit', 'regions'];
+const KNOWN = ['path', 'dataset', 'splitBy', 'split', 'text', 'vocab', 'lowercase', 'maxLength', 'limit', 'regions', 'imageKey', 'maxRegions'];
 
 /** Reads and checks the options (before any file is read). */
 export function readRefcocoOptions(config: DatasetConfig): Required<Pick<RefcocoConfig, 'path' | 'dataset' | 'splitBy' | 'split' | 'text'>> &
-  Pick<RefcocoConfig, 'vocab' | 'lowercase' | 'maxLength' | 'limit'> {
+  Pick<RefcocoConfig, 'vocab' | 'lowercase' | 'maxLength' | 'limit' | 'regions' | 'imageKey' | 'maxRegions'> {
   const name = 'refcoco';
   const o = readOptions(name, { ...config }, KNOWN);
-  if (config['regions'] !== undefined) {
-    // NOTE: kept as a known option so that the message can say where region labels come from today.
-    throw new RangeError(
-      `${name}: regions is not read from a config yet: region boxes come from a feature store (dataset-region-features), which ` +
-        'core has no token for yet; until then pass a RegionBoxSource to RefcocoDataset in code',
-    );
+  const regions = config['regions'];
+  if (regions === undefined && (config['imageKey'] !== undefined || config['maxRegions'] !== undefined)) {
+    throw new RangeError(`${name}: imageKey and maxRegions apply to region features: give regions (a region store, e.g. { name: 'lmdb', path: … }) too`);
   }
   const path = o.string('path', undefined);
   if (path === undefined) {
@@ -64,10 +67,38 @@ export function readRefcocoOptions(config: DatasetConfig): Required<Pick<Refcoco
     ...(config['lowercase'] === undefined ? {} : { lowercase: config['lowercase'] as boolean }),
     ...(config['maxLength'] === undefined ? {} : { maxLength: o.int('maxLength', 20, 3) }),
     ...(config.limit === undefined ? {} : { limit: o.int('limit', 1, 1) }),
+    ...(regions === undefined ? {} : { regions: regions as NamedSpec }),
+    ...(config['imageKey'] === undefined ? {} : { imageKey: o.string('imageKey', undefined)! }),
+    ...(config['maxRegions'] === undefined ? {} : { maxRegions: o.int('maxRegions', 60, 1) }),
   };
 }
 
-async function makeRefcoco(config: DatasetConfig): Promise<RefcocoDataset> {
+/** The region store of `spec`, the key of every expression's image, and D; an image the store lacks is an error naming the ref. */
+async function regionStoreFor(spec: NamedSpec, template: string | undefined, expressions: readonly RefExpression[], context: CreateContext): Promise<RefcocoRegionStore> {
+  if (!context.build) throw new Error('refcoco: regions needs a runtime context to build its store (create the dataset through runtime.datasets.create with runtime.createContext(…))');
+  const store = await context.build(REGION_STORES, spec, 'regions');
+  const resolve = regionKeyResolver(store.ids(), template);
+  const keyOf = new Map<number, string>();
+  const missing = new Map<number, RefExpression>();
+  for (const e of expressions) {
+    if (keyOf.has(e.imageId) || missing.has(e.imageId)) continue;
+    const key = resolve(e.imageId);
+    if (key === undefined) missing.set(e.imageId, e);
+    else keyOf.set(e.imageId, key);
+  }
+  const first = missing.values().next().value;
+  if (first !== undefined) {
+    throw new RangeError(
+      `refcoco: ref ${first.refId} (sentence ${first.sentId}, image ${first.imageId}): the ${store.format} store has no regions for image ${first.imageId} ` +
+        `(looked for ${describeRegionKey(first.imageId, template)}; ${missing.size} image(s) missing in all; the store holds ${store.ids().length} images, e.g. ${store.ids().slice(0, 3).join(', ')}); ` +
+        'give imageKey if its keys are named otherwise',
+    );
+  }
+  const dim = expressions.length === 0 ? 0 : (await store.get(keyOf.get(expressions[0]!.imageId)!)).dim;
+  return { store, keyOf, dim };
+}
+
+async function makeRefcoco(config: DatasetConfig, context: CreateContext): Promise<RefcocoDataset> {
   const o = readRefcocoOptions(config);
   const tokenizer =
     o.vocab === undefined
@@ -85,8 +116,11 @@ async function makeRefcoco(config: DatasetConfig): Promise<RefcocoDataset> {
     );
   }
   const expressions = o.limit === undefined ? all : all.slice(0, o.limit);
+  const store = o.regions === undefined ? undefined : await regionStoreFor(o.regions, o.imageKey, expressions, context);
   return new RefcocoDataset(expressions, {
     name: o.dataset,
+    ...(store ? { store } : {}),
+    ...(o.maxRegions === undefined ? {} : { maxRegions: o.maxRegions }),
     ...(tokenizer ? { tokenizer } : {}),
     ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
   });
@@ -97,7 +131,8 @@ export const refcocoProvider: DatasetProvider = {
   name: 'refcoco',
   description:
     'RefCOCO / RefCOCO+ / RefCOCOg referring expressions (refer\'s refs(<splitBy>).p + instances.json from path): one example per expression, ' +
-    'targetBox [4] x1,y1,x2,y2, ids; tokens with vocab; region labels come with a region store (library API for now)',
+    'targetBox [4] x1,y1,x2,y2, ids; tokens with vocab; with regions (a region store): regions [R, D], boxes, locations, regionMask and ' +
+    'the target region by IoU ≥ 0.5 (targetRegion, regionTarget, regionLabel, regionIou, targetHit)',
   paper: 'https://arxiv.org/abs/1608.00272',
-  create: (config) => makeRefcoco(config),
+  create: (config, context) => makeRefcoco(config, context),
 };

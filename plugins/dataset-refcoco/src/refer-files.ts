@@ -1,9 +1,10 @@
 // The Node side of refer's files: where `refs(<splitBy>).p` and `instances.json` of a dataset lie
 // under refer's data root, and reading them into a Refer index.
+import { parseJsonText } from '@crossmodal/core';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseInstances, parseJsonText } from './instances.ts';
+import { parseInstances } from './instances.ts';
 import { Refer, type ReferDataset, type SplitBy } from './refer.ts';
 import { parseRefsPickle } from './refs-pickle.ts';
 

@@ -1,6 +1,6 @@
 // @crossmodal/dataset-region-features: detector region features in the formats their users have on
 // disk (LXMERT's TSV, MCAN's .npz, .npy), normalised boxes, ViLBERT's locations and global region,
-// padding with masks, and the region-feature store the VQA and RefCOCO datasets read through.
+// the region-store providers (core's REGION_STORES) the VQA and RefCOCO datasets read through.
 export { regionFeaturesPlugin, VERSION } from './plugin.ts';
 export { RegionFeatureError } from './errors.ts';
 export { decodeBase64, encodeBase64 } from './base64.ts';
@@ -13,7 +13,6 @@ export {
   normalizeBoxes, toRegionFeatures, vilbertLocations, withGlobalRegion,
   type BoxCheckOptions, type ImageSize, type RawRegions, type RegionFeatures,
 } from './regions.ts';
-export { padRegions, type PaddedRegions } from './padding.ts';
 export { LmdbRegionStore } from './lmdb-store.ts';
 export { encodeNpy, parseNpy, readNpyHeader, type NpyHeader } from './npy.ts';
 export { mcanRegions, readNpz, type McanOptions, type NpzArchive } from './npz.ts';
@@ -21,5 +20,6 @@ export {
   lxmertRegions, McanNpzStore, MemoryRegionStore, type NpzSource, type RegionFeatureStore, type RegionStoreOptions,
 } from './region-store.ts';
 export {
-  loadLxmertStore, nodeInflateRaw, openMcanStore, readLxmertTsv, readNpyFile, readNpzFile, readTextLines, writeLxmertTsv,
+  loadLxmertStore, nodeInflateRaw, openLmdbStore, openMcanStore, readLxmertTsv, readNpyFile, readNpzFile, readTextLines, writeLxmertTsv,
 } from './node-io.ts';
+export { lmdbStoreProvider, lxmertTsvStoreProvider, mcanNpzStoreProvider, regionStoreProviders } from './store-providers.ts';

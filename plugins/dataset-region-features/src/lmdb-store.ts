@@ -5,7 +5,8 @@ import { readLmdbKeys, readRegionFeatures, type LmdbLookup } from '@crossmodal/d
 import { ndArrayToFloat32 } from '@crossmodal/nn';
 import { RegionFeatureError } from './errors.ts';
 import { toRegionFeatures, withGlobalRegion, type RegionFeatures } from './regions.ts';
-import type { RegionFeatureStore, RegionStoreOptions } from './region-store.ts';
+import type { RegionFeatureStore } from '@crossmodal/core';
+import type { RegionStoreOptions } from './region-store.ts';
 
 /**
  * A store over an open LMDB feature database (`openLmdbFile` from `@crossmodal/data/node`, or

@@ -1,5 +1,6 @@
 // The Node adapter, the only Node-specific file: file streams into the pure line parser, atomic
 // writes, directory listing and zlib's inflate for .npz. Everything else in the package is pure.
+import { openLmdbFile } from '@crossmodal/data/node';
 import type { InflateRaw, NdArray } from '@crossmodal/nn';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { LineSplitter, type TextLine } from './lines.ts';
 import { formatLxmertLine, parseLxmertLines, type LxmertReadOptions, type LxmertRecord } from './lxmert-tsv.ts';
 import { parseNpy } from './npy.ts';
 import { readNpz as parseNpz, type McanOptions, type NpzArchive } from './npz.ts';
+import { LmdbRegionStore } from './lmdb-store.ts';
 import { lxmertRegions, McanNpzStore, MemoryRegionStore, type RegionStoreOptions } from './region-store.ts';
 
 /** zlib's raw inflate, bounded by the entry's declared size. */
@@ -96,4 +98,15 @@ export async function readNpyFile(path: string): Promise<NdArray> {
 /** Opens a .npz file (stored or deflated). */
 export async function readNpzFile(path: string): Promise<NpzArchive> {
   return parseNpz(new Uint8Array(await readFile(path)), path, nodeInflateRaw);
+}
+
+/**
+ * Opens a ViLBERT/MMF feature LMDB (its directory or data.mdb) as a store; `mode: 'pread'` (default)
+ * reads only the pages a lookup touches, `'whole'` reads the file into memory once.
+ * @example
+ * const store = openLmdbStore('/data/coco/features_100/COCO_trainval_resnext152_faster_rcnn_genome.lmdb');
+ */
+export function openLmdbStore(path: string, options: RegionStoreOptions & { mode?: 'pread' | 'whole' } = {}): LmdbRegionStore {
+  const { mode, ...storeOptions } = options;
+  return new LmdbRegionStore(openLmdbFile(path, mode === undefined ? {} : { mode }), storeOptions);
 }

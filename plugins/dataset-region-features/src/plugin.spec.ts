@@ -1,13 +1,16 @@
-// The plugin registers nothing (see plugin.ts): a runtime with it lists no entry of its own.
+// The plugin registers the three region-store formats under REGION_STORES, and nothing else.
 import { createRuntime } from '@crossmodal/core';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { regionFeaturesPlugin } from './plugin.ts';
 
 describe('regionFeaturesPlugin', () => {
-  it('loads into a fresh runtime and registers no provider', () => {
-    const rows = createRuntime([regionFeaturesPlugin]).list();
-    expect(rows.filter((r) => r.plugin === regionFeaturesPlugin.name)).toEqual([]);
+  it('registers the region stores lxmert-tsv, mcan-npz and lmdb, listed as its own', () => {
+    const runtime = createRuntime([regionFeaturesPlugin]);
+    expect(runtime.regionStores.names()).toEqual(['lmdb', 'lxmert-tsv', 'mcan-npz']);
+    const rows = runtime.list().filter((r) => r.plugin === regionFeaturesPlugin.name);
+    expect(rows.map((r) => `${r.kind} ${r.name}`)).toEqual(['region-store lmdb', 'region-store lxmert-tsv', 'region-store mcan-npz']);
+    expect(rows.every((r) => r.description.length > 20)).toBe(true);
   });
 
   it('carries the name and version of its package.json', () => {

@@ -1,23 +1,14 @@
 // The `region-features` store: image id → that image's regions, over any format. VQA and RefCOCO
-// datasets read regions through it without knowing the file format. Pure; the Node adapter
-// (node-io.ts) opens stores on files.
+// datasets read regions through it without knowing the file format (the interface is core's
+// RegionFeatureStore). Pure; the Node adapter (node-io.ts) opens stores on files.
+import type { RegionFeatureStore } from '@crossmodal/core';
 import type { InflateRaw } from '@crossmodal/nn';
 import { RegionFeatureError } from './errors.ts';
 import type { LxmertRecord } from './lxmert-tsv.ts';
 import { mcanRegions, readNpz, type McanOptions } from './npz.ts';
 import { toRegionFeatures, withGlobalRegion, type BoxCheckOptions, type RegionFeatures } from './regions.ts';
 
-/** Image id → regions (features, pixel and normalised boxes, ViLBERT locations, image size). */
-export interface RegionFeatureStore {
-  /** The format it reads, e.g. `lxmert-tsv`, `mcan-npz`. */
-  readonly format: string;
-  /** Every image id it holds. */
-  ids(): readonly string[];
-  /** True when it holds `imageId`. */
-  has(imageId: string): boolean;
-  /** The regions of `imageId`; rejects naming the store and the id when absent, or the file when malformed. */
-  get(imageId: string): Promise<RegionFeatures>;
-}
+export type { RegionFeatureStore } from '@crossmodal/core';
 
 /** Options shared by the stores. */
 export interface RegionStoreOptions extends BoxCheckOptions {

@@ -1,9 +1,9 @@
+import { padRegions } from '@crossmodal/data';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXPECTED, FIXTURES, maxDiff } from './fixtures.spec-helper.ts';
 import type { LxmertRecord } from './lxmert-tsv.ts';
 import { loadLxmertStore, readLxmertTsv } from './node-io.ts';
-import { padRegions } from './padding.ts';
 import { lxmertRegions } from './region-store.ts';
 import { normalizeBoxes, toRegionFeatures, vilbertLocations, withGlobalRegion } from './regions.ts';
 

@@ -2,21 +2,11 @@
 // normalised by the image size (checked to lie in [0, 1]) and ViLBERT's 5-d locations; plus
 // ViLBERT's prepended global region. Pure. ViLBERT: facebookresearch/vilbert-multi-task,
 // vilbert/datasets/_image_features_reader.py (locations, g_feat, g_location).
+// The shape itself (RegionFeatures, ImageSize) is core's contract, so datasets of other plugins read it.
+import type { ImageSize, RegionFeatures } from '@crossmodal/core';
 import { RegionFeatureError } from './errors.ts';
 
-/** Image size in pixels. */
-export interface ImageSize {
-  readonly width: number;
-  readonly height: number;
-}
-
-/** One image's N regions of D features. */
-export interface RegionFeatures extends RawRegions {
-  /** [N, 4] x1/w, y1/h, x2/w, y2/h, each in [0, 1] (see {@link BoxCheckOptions}). */
-  readonly normalizedBoxes: Float32Array;
-  /** [N, 5] ViLBERT's locations: the normalised box and its area as a fraction of the image. */
-  readonly locations: Float32Array;
-}
+export type { ImageSize, RegionFeatures } from '@crossmodal/core';
 
 /**
  * How normalised coordinates outside [0, 1] are treated. Detectors clip boxes to the image, but
@@ -79,21 +69,8 @@ export function vilbertLocations(normalized: Float32Array): Float32Array {
   return out;
 }
 
-/** What {@link toRegionFeatures} builds from: a format's decoded arrays. */
-export interface RawRegions {
-  readonly imageId: string;
-  readonly imageSize: ImageSize;
-  /** N. */
-  readonly count: number;
-  /** D. */
-  readonly dim: number;
-  /** [N, D] row-major. */
-  readonly features: Float32Array;
-  /** [N, 4] x1, y1, x2, y2 in pixels, as the file holds them. */
-  readonly boxes: Float32Array;
-  /** [N] detection confidence when the format has one (LXMERT's objects_conf); orders truncation. */
-  readonly confidence?: Float32Array;
-}
+/** What {@link toRegionFeatures} builds from: a format's decoded arrays (RegionFeatures less what it derives). */
+export type RawRegions = Omit<RegionFeatures, 'normalizedBoxes' | 'locations'>;
 
 /**
  * Checks shapes, normalises the boxes and adds the locations.

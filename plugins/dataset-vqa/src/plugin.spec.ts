@@ -1,13 +1,13 @@
-// The dataset-vqa plugin in a fresh runtime: its metric resolves by name beside core's.
+// The dataset-vqa plugin in a fresh runtime: its dataset and metric resolve by name beside core's.
 import { createRuntime } from '@crossmodal/core';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { vqaPlugin } from './plugin.ts';
 
 describe('vqaPlugin', () => {
-  it('registers the metric vqa2-accuracy under its own name, beside core’s vqa-accuracy', () => {
+  it('registers the dataset vqa and the metric vqa2-accuracy under its own name, beside core’s vqa-accuracy', () => {
     const rows = createRuntime([vqaPlugin]).list();
-    expect(rows.filter((r) => r.plugin === vqaPlugin.name).map((r) => `${r.kind} ${r.name}`)).toEqual(['metric vqa2-accuracy']);
+    expect(rows.filter((r) => r.plugin === vqaPlugin.name).map((r) => `${r.kind} ${r.name}`)).toEqual(['dataset vqa', 'metric vqa2-accuracy']);
     expect(rows.some((r) => r.kind === 'metric' && r.name === 'vqa-accuracy')).toBe(true);
   });
 

@@ -1,11 +1,13 @@
 // The Node-only adapter (Deno runs it too, through node:fs): reads the official JSON files and
 // saves or loads an answer vocabulary. Everything else in this package is pure.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseJsonText } from '@crossmodal/core';
 import { writeFileAtomic } from '@crossmodal/core/node';
 import { AnswerVocab } from './answer-vocab.ts';
 import { parseVqaResults, type VqaPrediction } from './vqa-eval.ts';
 import {
-  joinVqa, parseJsonText, parseVqaAnnotations, parseVqaQuestions,
+  joinVqa, parseVqaAnnotations, parseVqaQuestions,
   type VqaAnnotationOptions, type VqaAnnotationsFile, type VqaExample, type VqaQuestionsFile,
 } from './vqa-format.ts';
 
@@ -66,4 +68,17 @@ export async function saveAnswerVocab(vocab: AnswerVocab, path: string): Promise
 /** Reads a vocabulary saved by {@link saveAnswerVocab}. */
 export async function loadAnswerVocab(path: string): Promise<AnswerVocab> {
   return AnswerVocab.fromJSON(await readJson(path), path);
+}
+
+/**
+ * Saves a vocabulary built for a run as `<outputDir>/<file>` (creating the directory; datasets are
+ * made before the run writes anything), atomically. `file` must be a plain file name.
+ * @returns where it went
+ */
+export async function saveRunAnswerVocab(vocab: AnswerVocab, outputDir: string, file: string): Promise<string> {
+  if (basename(file) !== file) throw new RangeError(`vqa: answerVocab.file must be a file name inside the run's output directory, got ${JSON.stringify(file)}`);
+  await mkdir(outputDir, { recursive: true });
+  const path = join(outputDir, file);
+  await saveAnswerVocab(vocab, path);
+  return path;
 }

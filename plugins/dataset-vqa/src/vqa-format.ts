@@ -113,24 +113,10 @@ class Fields {
 }
 
 /**
- * Parses JSON text, naming the file when it is not JSON (a truncated download ends mid-record).
- * @example
- * const json = parseJsonText(text, 'v2_mscoco_val2014_annotations.json');
- */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VqaFormatError(`${file}: not valid JSON (${text.length} characters; truncated?): ${reason}`);
-  }
-}
-
-/**
  * Checks a parsed questions file: `{ info, task_type, data_type, data_subtype, questions: [{ image_id,
  * question, question_id }] }`.
  * @example
- * const questions = parseVqaQuestions(parseJsonText(text, file), file);
+ * const questions = parseVqaQuestions(parseJsonText(text, file), file) // parseJsonText: @crossmodal/core;
  */
 export function parseVqaQuestions(json: unknown, file: string): VqaQuestionsFile {
   const top = Fields.of(file, '(top level)', json);
@@ -175,7 +161,7 @@ function parseAnnotation(file: string, i: number, record: unknown, perQuestion: 
  * question_type, answer_type, multiple_choice_answer, answers: [{ answer, answer_confidence,
  * answer_id }] × 10 }] }`.
  * @example
- * const annotations = parseVqaAnnotations(parseJsonText(text, file), file);
+ * const annotations = parseVqaAnnotations(parseJsonText(text, file), file) // parseJsonText: @crossmodal/core;
  */
 export function parseVqaAnnotations(json: unknown, file: string, options: VqaAnnotationOptions = {}): VqaAnnotationsFile {
   const perQuestion = options.answersPerQuestion === undefined ? 10 : options.answersPerQuestion;

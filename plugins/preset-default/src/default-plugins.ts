@@ -6,6 +6,7 @@ import { webgpuBackendPlugin } from '@crossmodal/backend-webgpu';
 import { cifarPlugin } from '@crossmodal/dataset-cifar';
 import { fashionMnistPlugin } from '@crossmodal/dataset-fashion-mnist';
 import { imageFolderPlugin } from '@crossmodal/dataset-image-folder';
+import { regionFeaturesPlugin } from '@crossmodal/dataset-region-features';
 import { refcocoPlugin } from '@crossmodal/dataset-refcoco';
 import { sortOfClevrPlugin } from '@crossmodal/dataset-sort-of-clevr';
 import { syntheticDatasetsPlugin } from '@crossmodal/dataset-synthetic';
@@ -30,6 +31,7 @@ export const defaultPlugins: readonly Plugin[] = [
   cifarPlugin,
   imageFolderPlugin,
   sortOfClevrPlugin,
+  regionFeaturesPlugin,
   vqaPlugin,
   refcocoPlugin,
   mlpModelPlugin,

@@ -32,12 +32,14 @@ describe('listCommand', () => {
         'encoder mlp @crossmodal/model-mlp',
         'head classification @crossmodal/head-classification',
         'dataset spirals @crossmodal/dataset-synthetic',
+        'dataset vqa @crossmodal/dataset-vqa',
+        'region-store lxmert-tsv @crossmodal/dataset-region-features',
         'logger jsonl @crossmodal/logger-jsonl',
         'metric accuracy @crossmodal/core',
         'backend cpu @crossmodal/core',
       ]),
     );
-    expect([...new Set(rows.map((r) => r.split(' ')[0]))]).toEqual(['model', 'encoder', 'head', 'dataset', 'logger', 'metric', 'backend']);
+    expect([...new Set(rows.map((r) => r.split(' ')[0]))]).toEqual(['model', 'encoder', 'head', 'dataset', 'region-store', 'logger', 'metric', 'backend']);
   });
 
   it("lists only core and the config's plugins when a config names them", async () => {

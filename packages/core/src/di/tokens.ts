@@ -9,6 +9,7 @@ import type { HeadProvider } from '../contracts/head.ts';
 import type { LoggerProvider } from '../contracts/logger.ts';
 import type { MetricProvider } from '../contracts/metric.ts';
 import type { ModelPreset } from '../contracts/model.ts';
+import type { RegionStoreProvider } from '../contracts/region-store.ts';
 import type { WeightImporter } from '../contracts/weight-importer.ts';
 
 /** A DI token that carries the type it resolves to (a symbol at run time). */
@@ -28,6 +29,8 @@ export const DATASETS = token<DatasetProvider>('datasets');
 export const LOGGERS = token<LoggerProvider>('loggers');
 /** Metrics by name (`accuracy`, `top-5`, `vqa-accuracy`, `mean-loss`…). */
 export const METRICS = token<MetricProvider>('metrics');
+/** Region-feature stores by file format (`lxmert-tsv`, `mcan-npz`, `lmdb`): built by dataset providers through CreateContext.build. */
+export const REGION_STORES = token<RegionStoreProvider>('region-stores');
 /** Named model presets: configs that compose encoders, a fusion module and a head (`vit-tiny`…). */
 export const MODEL_PROVIDERS = token<ModelPreset>('model-providers');
 /** Backends the runtime can pick from (`cpu`, `native`, `webgpu`…). */

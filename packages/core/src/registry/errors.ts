@@ -2,7 +2,7 @@
 // names both plugins that registered it. Messages are the user's only guide, so they say it all.
 
 /** What a registry holds, in the singular (`encoder`, `model`…); messages and `crossmodal list` use it. */
-export type RegistryKind = 'model' | 'encoder' | 'fusion' | 'head' | 'dataset' | 'logger' | 'metric' | 'backend';
+export type RegistryKind = 'model' | 'encoder' | 'fusion' | 'head' | 'dataset' | 'region-store' | 'logger' | 'metric' | 'backend';
 
 /** Levenshtein distance (insert, delete, substitute: cost 1 each). */
 export function editDistance(a: string, b: string): number {

@@ -6,6 +6,7 @@ import type { FusionModule, FusionProvider } from '../contracts/fusion.ts';
 import type { Head, HeadProvider } from '../contracts/head.ts';
 import type { Logger, LoggerProvider } from '../contracts/logger.ts';
 import type { Metric, MetricProvider } from '../contracts/metric.ts';
+import type { RegionFeatureStore, RegionStoreConfig, RegionStoreProvider } from '../contracts/region-store.ts';
 import { ProviderRegistry } from './provider-registry.ts';
 
 /** Encoders by name (from ENCODERS). */
@@ -47,5 +48,12 @@ export class LoggerRegistry extends ProviderRegistry<Logger> {
 export class MetricRegistry extends ProviderRegistry<Metric> {
   constructor(providers: readonly MetricProvider[], origins: ReadonlyMap<object, string>) {
     super('metric', providers, origins);
+  }
+}
+
+/** Region-feature stores by format (from REGION_STORES). */
+export class RegionStoreRegistry extends ProviderRegistry<RegionFeatureStore | Promise<RegionFeatureStore>, RegionStoreConfig> {
+  constructor(providers: readonly RegionStoreProvider[], origins: ReadonlyMap<object, string>) {
+    super('region-store', providers, origins);
   }
 }

@@ -1,13 +1,13 @@
 // The container a plugin's `register` sees: the runtime's child container, recording which plugin
 // registered each value (PLUGIN_ORIGINS), so registries can name plugins in their errors.
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import { DATASETS, ENCODERS, FUSIONS, HEADS, LOGGERS, METRICS, MODEL_PROVIDERS, BACKENDS } from '../di/tokens.ts';
+import { DATASETS, ENCODERS, FUSIONS, HEADS, LOGGERS, METRICS, MODEL_PROVIDERS, BACKENDS, REGION_STORES } from '../di/tokens.ts';
 import { DuplicateNameError, type RegistryKind } from '../registry/errors.ts';
 
 /** The registry kind of each plural token (for messages about values registered twice). */
 const KIND_OF = new Map<InjectionToken<unknown>, RegistryKind>([
   [MODEL_PROVIDERS, 'model'], [ENCODERS, 'encoder'], [FUSIONS, 'fusion'], [HEADS, 'head'],
-  [DATASETS, 'dataset'], [LOGGERS, 'logger'], [METRICS, 'metric'], [BACKENDS, 'backend'],
+  [DATASETS, 'dataset'], [REGION_STORES, 'region-store'], [LOGGERS, 'logger'], [METRICS, 'metric'], [BACKENDS, 'backend'],
 ]);
 
 const nameOf = (value: object): string => {

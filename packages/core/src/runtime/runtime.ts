@@ -3,12 +3,14 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { BackendRegistry } from '../backends/backend-registry.ts';
-import { BACKENDS, DATASETS, ENCODERS, FUSIONS, HEADS, LOGGERS, METRICS, MODEL_PROVIDERS, PLUGIN_ORIGINS, type Token } from '../di/tokens.ts';
+import type { CreateContext, NamedProvider } from '../contracts/provider.ts';
+import { BACKENDS, DATASETS, ENCODERS, FUSIONS, HEADS, LOGGERS, METRICS, MODEL_PROVIDERS, PLUGIN_ORIGINS, REGION_STORES, type Token } from '../di/tokens.ts';
 import { ModelRegistry } from '../model/model-registry.ts';
 import { isPlugin, type Plugin } from '../plugin.ts';
 import { DuplicateNameError, type RegistryKind } from '../registry/errors.ts';
 import type { NamedRegistry } from '../registry/named-registry.ts';
-import { DatasetRegistry, EncoderRegistry, FusionRegistry, HeadRegistry, LoggerRegistry, MetricRegistry } from '../registry/registries.ts';
+import { splitSpec, type NamedSpec, type ProviderRegistry } from '../registry/provider-registry.ts';
+import { DatasetRegistry, EncoderRegistry, FusionRegistry, HeadRegistry, LoggerRegistry, MetricRegistry, RegionStoreRegistry } from '../registry/registries.ts';
 import { corePlugin } from './builtins.ts';
 import { pluginView } from './plugin-view.ts';
 
@@ -36,7 +38,7 @@ export class PluginError extends Error {
 }
 
 /** The order `list()` reports kinds in. */
-const LIST_ORDER: readonly RegistryKind[] = ['model', 'encoder', 'fusion', 'head', 'dataset', 'logger', 'metric', 'backend'];
+const LIST_ORDER: readonly RegistryKind[] = ['model', 'encoder', 'fusion', 'head', 'dataset', 'region-store', 'logger', 'metric', 'backend'];
 
 /** Plugins registered into an isolated child container, and the registries built from them. */
 export class Runtime {
@@ -50,12 +52,16 @@ export class Runtime {
   readonly heads: HeadRegistry;
   /** Datasets by name. */
   readonly datasets: DatasetRegistry;
+  /** Region-feature stores by format (built by dataset providers through `CreateContext.build`). */
+  readonly regionStores: RegionStoreRegistry;
   /** Loggers by name. */
   readonly loggers: LoggerRegistry;
   /** Metrics by name. */
   readonly metrics: MetricRegistry;
   /** Backends by name, and `select`. */
   readonly backends: BackendRegistry;
+  /** The registries `CreateContext.build` reaches, by token (models and backends are built otherwise). */
+  readonly #buildable: ReadonlyMap<symbol, ProviderRegistry<unknown, object>>;
 
   constructor(
     /** The runtime's own child container (of tsyringe's root). */
@@ -72,17 +78,46 @@ export class Runtime {
     this.fusions = new FusionRegistry(all(FUSIONS), origins);
     this.heads = new HeadRegistry(all(HEADS), origins);
     this.datasets = new DatasetRegistry(all(DATASETS), origins);
+    this.regionStores = new RegionStoreRegistry(all(REGION_STORES), origins);
     this.loggers = new LoggerRegistry(all(LOGGERS), origins);
     this.metrics = new MetricRegistry(all(METRICS), origins);
     this.backends = new BackendRegistry(all(BACKENDS), origins);
     this.models = new ModelRegistry(all(MODEL_PROVIDERS), origins, this.encoders, this.fusions, this.heads);
+    this.#buildable = new Map<symbol, ProviderRegistry<unknown, object>>([
+      [ENCODERS, this.encoders], [FUSIONS, this.fusions], [HEADS, this.heads], [DATASETS, this.datasets],
+      [REGION_STORES, this.regionStores], [LOGGERS, this.loggers], [METRICS, this.metrics],
+    ]);
+  }
+
+  /**
+   * A CreateContext whose `build` reaches this runtime's registries, so one provider can build
+   * another by the name its config gives (a dataset's `regions` store). Every context a run hands
+   * to providers comes from here.
+   * @example
+   * const dataset = await runtime.datasets.create('vqa', options, runtime.createContext({ seed: 0, outputDir: 'runs/vqa' }), 'data.train');
+   */
+  createContext(base: { readonly seed: number; readonly outputDir?: string | undefined }): CreateContext {
+    const context: CreateContext = {
+      seed: base.seed,
+      ...(base.outputDir === undefined ? {} : { outputDir: base.outputDir }),
+      build: <T, C extends object>(token: Token<NamedProvider<T, C>>, spec: NamedSpec, where: string): T => {
+        const registry = this.#buildable.get(token) as ProviderRegistry<T, C> | undefined;
+        if (!registry) throw new TypeError(`${where}: ${String(token)} cannot be built through CreateContext.build (models and backends have their own registries)`);
+        if (typeof spec === 'string' ? spec === '' : !(typeof spec === 'object' && spec !== null && typeof spec.name === 'string')) {
+          throw new TypeError(`${where}: expected a ${registry.kind} name or { name, ...options }, got ${JSON.stringify(spec)}`);
+        }
+        const { name, options } = splitSpec(spec);
+        return registry.create(name, options as C, context, where);
+      },
+    };
+    return context;
   }
 
   /** Every registered provider as `{ kind, name, plugin, description }`, by kind then name. */
   list(): ListRow[] {
     const registries: Record<RegistryKind, NamedRegistry<{ readonly name: string; readonly description?: string }>> = {
       model: this.models, encoder: this.encoders, fusion: this.fusions, head: this.heads,
-      dataset: this.datasets, logger: this.loggers, metric: this.metrics, backend: this.backends,
+      dataset: this.datasets, 'region-store': this.regionStores, logger: this.loggers, metric: this.metrics, backend: this.backends,
     };
     return LIST_ORDER.flatMap((kind) =>
       registries[kind]

@@ -3,7 +3,6 @@
 import { manualSeed, setBackend } from '@crossmodal/tensor';
 import type { TrainingBus } from '../bus/training-bus.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import type { CreateContext } from '../contracts/provider.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { createEvalLoader, createMetrics } from './build-run.ts';
 import { disposeCheckpoint, type CheckpointStore } from './checkpoint.ts';
@@ -44,7 +43,7 @@ export async function evaluateCheckpoint(runtime: Runtime, config: RunConfig, op
   const previous = setBackend(selection.backend);
   try {
     manualSeed(config.seed);
-    const context: CreateContext = { seed: config.seed, outputDir: config.output.dir };
+    const context = runtime.createContext({ seed: config.seed, outputDir: config.output.dir });
     const loader = (await createEvalLoader(runtime, config, selection.backend, context))!;
     const store = options.store ?? new (await import('./checkpoint-store.node.ts')).DirectoryCheckpointStore(config.output.dir);
     const data = await store.load(options.checkpoint, { backend: selection.backend });
