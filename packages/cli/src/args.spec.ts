@@ -15,6 +15,7 @@ describe('parseArgs', () => {
 
   it('parses eval with its checkpoint and list with or without a config', () => {
     expect(parseArgs(['eval', 'a.json', '--checkpoint', 'ck'])).toEqual({ kind: 'eval', config: 'a.json', checkpoint: 'ck', overrides: [] });
+    expect(parseArgs(['eval', 'a.json', '--checkpoint', 'ck', '--weights', 'ema'])).toEqual({ kind: 'eval', config: 'a.json', checkpoint: 'ck', overrides: [], weights: 'ema' });
     expect(parseArgs(['list'])).toEqual({ kind: 'list', overrides: [] });
     expect(parseArgs(['list', 'a.yaml'])).toEqual({ kind: 'list', config: 'a.yaml', overrides: [] });
   });
@@ -29,6 +30,9 @@ describe('parseArgs', () => {
       kind: 'average', checkpoints: ['a', 'b'], out: 'soup', greedy: true, config: 'r.yaml', overrides: [],
     });
     expect(parseArgs(['pos-embed', 'ck'])).toEqual({ kind: 'pos-embed', checkpoint: 'ck' });
+    expect(parseArgs(['pos-embed', 'ck', '--weights=trained'])).toEqual({ kind: 'pos-embed', checkpoint: 'ck', weights: 'trained' });
+    expect(parseArgs(['average', 'a', 'b', '--out', 's', '--weights', 'ema'])).toMatchObject({ kind: 'average', weights: 'ema' });
+    expect(parseArgs(['attention', 'ck', '--index', '0', '--weights', 'ema'])).toMatchObject({ kind: 'attention', weights: 'ema' });
     expect(parseArgs(['curves', 'runs/a', '--out', 'c.png'])).toEqual({ kind: 'curves', runs: ['runs/a'], out: 'c.png' });
     expect(parseArgs(['curves', 'runs/a', 'runs/b', '--labels', 'native, webgpu', '--smoothing', '0.8', '--max-step', '300']))
       .toEqual({ kind: 'curves', runs: ['runs/a', 'runs/b'], labels: ['native', 'webgpu'], smoothing: 0.8, maxStep: 300 });
@@ -62,7 +66,8 @@ describe('parseArgs', () => {
     [['average', '--out', 'soup'], 'average: missing <checkpoint>... (usage: crossmodal average <checkpoint>... --out <dir>)'],
     [['average', 'a', 'b'], 'average: missing --out <dir> (where the averaged checkpoint goes)'],
     [['average', 'a', '--out', 'x', '--greedy=yes'], "average: --greedy takes no value (got '--greedy=yes')"],
-    [['average', 'a', '--out', 'x', '--index', '1'], "average: unknown option '--index' (options: --out, --config, --set, --backend, --greedy, --help)"],
+    [['average', 'a', '--out', 'x', '--index', '1'], "average: unknown option '--index' (options: --out, --config, --set, --backend, --weights, --greedy, --help)"],
+    [['eval', 'a.yaml', '--checkpoint', 'c', '--weights', 'best'], "eval: --weights must be 'trained' (the default) or 'ema' (the moving average of train.ema), got 'best'"],
     [['pos-embed', 'a', 'b'], "pos-embed: unexpected argument 'b' (usage: crossmodal pos-embed <checkpoint>)"],
     [['curves'], 'curves: missing <run-dir | events.jsonl>... (usage: crossmodal curves <run>... [--out <file.png>])'],
     [['curves', 'a', '--smoothing', '1'], "curves: --smoothing must be a number in [0, 1), got '1'"],

@@ -7,11 +7,11 @@ export type Command =
   | { readonly kind: 'help'; readonly topic?: CommandName }
   | { readonly kind: 'version' }
   | { readonly kind: 'train'; readonly config: string; readonly overrides: readonly string[]; readonly resume?: string }
-  | { readonly kind: 'eval'; readonly config: string; readonly checkpoint: string; readonly overrides: readonly string[] }
+  | ({ readonly kind: 'eval'; readonly config: string; readonly checkpoint: string; readonly overrides: readonly string[] } & WeightsOption)
   | { readonly kind: 'list'; readonly config?: string; readonly overrides: readonly string[] }
-  | ({ readonly kind: 'attention'; readonly checkpoint: string; readonly index?: number; readonly image?: string; readonly out?: string; readonly split?: string } & RunSource)
-  | ({ readonly kind: 'average'; readonly checkpoints: readonly string[]; readonly out: string; readonly greedy: boolean } & RunSource)
-  | { readonly kind: 'pos-embed'; readonly checkpoint: string; readonly out?: string }
+  | ({ readonly kind: 'attention'; readonly checkpoint: string; readonly index?: number; readonly image?: string; readonly out?: string; readonly split?: string } & RunSource & WeightsOption)
+  | ({ readonly kind: 'average'; readonly checkpoints: readonly string[]; readonly out: string; readonly greedy: boolean } & RunSource & WeightsOption)
+  | ({ readonly kind: 'pos-embed'; readonly checkpoint: string; readonly out?: string } & WeightsOption)
   | { readonly kind: 'curves'; readonly runs: readonly string[]; readonly out?: string; readonly labels?: readonly string[]; readonly smoothing?: number; readonly maxStep?: number }
   | ({ readonly kind: 'import'; readonly checkpoint: string; readonly out: string } & ImportOptions & RunSource);
 
@@ -28,6 +28,15 @@ export interface ImportOptions {
   readonly key?: string;
 }
 
+/** Which of a checkpoint's weights to use: `--weights ema` takes the moving average (ema.safetensors). */
+export interface WeightsOption {
+  /** Absent: the trained weights (model.safetensors). */
+  readonly weights?: WeightsChoice;
+}
+
+/** The values of `--weights`. */
+export type WeightsChoice = 'trained' | 'ema';
+
 /** Where the study commands get a checkpoint's run config: `--config`, else the run's resolved-config.json. */
 export interface RunSource {
   readonly config?: string;
@@ -42,11 +51,11 @@ export type CommandName = (typeof COMMANDS)[number];
 /** Flags that take a value, per command (`--set` may repeat). */
 export const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   train: ['--set', '--resume', '--backend'],
-  eval: ['--set', '--checkpoint', '--backend'],
+  eval: ['--set', '--checkpoint', '--backend', '--weights'],
   list: ['--set', '--backend'],
-  attention: ['--index', '--image', '--out', '--split', '--config', '--set', '--backend'],
-  average: ['--out', '--config', '--set', '--backend'],
-  'pos-embed': ['--out'],
+  attention: ['--index', '--image', '--out', '--split', '--config', '--set', '--backend', '--weights'],
+  average: ['--out', '--config', '--set', '--backend', '--weights'],
+  'pos-embed': ['--out', '--weights'],
   curves: ['--out', '--labels', '--smoothing', '--max-step'],
   import: ['--model', '--config', '--set', '--num-classes', '--image-size', '--interpolation', '--format', '--key', '--out'],
 };
@@ -143,7 +152,7 @@ export function parseArgs(argv: readonly string[]): Command {
     const [config] = positionals('eval', p, ['config']);
     const checkpoint = p.values.get('--checkpoint')?.[0];
     if (checkpoint === undefined) throw new UsageError('eval: missing --checkpoint <path> (a checkpoint directory written by train)');
-    return { kind: 'eval', config: config!, checkpoint, overrides };
+    return { kind: 'eval', config: config!, checkpoint, overrides, ...weightsOf('eval', p) };
   }
   if (first === 'list') {
     const [config] = positionals('list', p, ['config'], true);
@@ -187,6 +196,15 @@ const valueOf = (p: Parsed, flag: string): string | undefined => p.values.get(fl
 /** `{ key: value }` when the value is given, else `{}` (optional fields stay absent). */
 const maybe = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
 
+/** `--weights trained|ema`, when given. */
+function weightsOf(command: CommandName, p: Parsed): WeightsOption {
+  const weights = valueOf(p, '--weights');
+  if (weights !== undefined && weights !== 'trained' && weights !== 'ema') {
+    throw new UsageError(`${command}: --weights must be 'trained' (the default) or 'ema' (the moving average of train.ema), got '${weights}'`);
+  }
+  return maybe('weights', weights as WeightsChoice | undefined);
+}
+
 /** The study commands: attention, average, pos-embed, curves. */
 function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list' | 'import'>, p: Parsed, overrides: string[]): Command {
   const out = valueOf(p, '--out');
@@ -204,17 +222,18 @@ function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list' | 'i
     return {
       kind: 'attention', checkpoint: checkpoint!, overrides,
       ...maybe('index', index), ...maybe('image', image), ...maybe('out', out), ...maybe('split', valueOf(p, '--split')), ...maybe('config', valueOf(p, '--config')),
+      ...weightsOf(command, p),
     };
   }
   if (command === 'average') {
     if (p.positionals.length === 0) throw new UsageError('average: missing <checkpoint>... (usage: crossmodal average <checkpoint>... --out <dir>)');
     if (out === undefined) throw new UsageError('average: missing --out <dir> (where the averaged checkpoint goes)');
     const greedy = p.switches.has('--greedy');
-    return { kind: 'average', checkpoints: [...p.positionals], out, greedy, overrides, ...maybe('config', valueOf(p, '--config')) };
+    return { kind: 'average', checkpoints: [...p.positionals], out, greedy, overrides, ...maybe('config', valueOf(p, '--config')), ...weightsOf(command, p) };
   }
   if (command === 'pos-embed') {
     const [checkpoint] = positionals(command, p, ['checkpoint']);
-    return { kind: 'pos-embed', checkpoint: checkpoint!, ...maybe('out', out) };
+    return { kind: 'pos-embed', checkpoint: checkpoint!, ...maybe('out', out), ...weightsOf(command, p) };
   }
   return parseCurves(p, out);
 }

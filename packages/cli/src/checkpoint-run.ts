@@ -1,11 +1,12 @@
-// Shared start of the study commands (attention, average): a checkpoint directory, the run config
-// it was trained with, the runtime made from that config's plugins, and the checkpoint's model.
-import { disposeCheckpoint, type CheckpointData, type Model, type RunConfig, type Runtime } from '@crossmodal/core';
+// Shared start of the commands that read checkpoints (eval, attention, average, pos-embed): a
+// checkpoint directory, which of its weights (--weights), the run config it was trained with, the
+// runtime made from that config's plugins, and the checkpoint's model.
+import { CHECKPOINT_FILES, disposeCheckpoint, type CheckpointData, type CheckpointStore, type Model, type RunConfig, type Runtime } from '@crossmodal/core';
 import { DirectoryCheckpointStore, RESOLVED_CONFIG_FILE, resolveCheckpointDir } from '@crossmodal/core/node';
 import { manualSeed, setBackend, type Backend } from '@crossmodal/tensor';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { RunSource } from './args.ts';
+import type { RunSource, WeightsChoice, WeightsOption } from './args.ts';
 import { UsageError } from './errors.ts';
 import { loadRun } from './load-run.ts';
 import type { Importer } from './plugin-loader.ts';
@@ -46,6 +47,41 @@ export function runConfigPath(command: string, checkpointDir: string, source: Ru
   return found;
 }
 
+const noAverage = (command: string, where: string): UsageError =>
+  new UsageError(`${command}: --weights ema: checkpoint '${where}' holds no weight average (no ${CHECKPOINT_FILES.ema}: it was trained without train.ema); leave out --weights ema to use its trained weights`);
+
+/**
+ * The weights file of a checkpoint directory: model.safetensors, or ema.safetensors for
+ * `--weights ema` (a UsageError when the checkpoint has no average). The one place a file is picked.
+ */
+export function weightsFile(command: string, checkpointDir: string, weights: WeightsChoice = 'trained'): string {
+  if (weights === 'trained') return join(checkpointDir, CHECKPOINT_FILES.model);
+  const path = join(checkpointDir, CHECKPOINT_FILES.ema);
+  if (!existsSync(path)) throw noAverage(command, checkpointDir);
+  return path;
+}
+
+/**
+ * `store` serving the chosen weights as the checkpoint's model: for `ema`, the average takes the
+ * place of the trained weights (which are freed), so a loader of `data.model` needs no change.
+ */
+export function weightsStore(command: string, store: CheckpointStore, weights: WeightsChoice = 'trained'): CheckpointStore {
+  if (weights === 'trained') return store;
+  return {
+    save: (kind, data) => store.save(kind, data),
+    load: async (location, options) => {
+      const data = await store.load(location, options);
+      const { ema, model, ...rest } = data;
+      if (!ema) {
+        disposeCheckpoint(data);
+        throw noAverage(command, location);
+      }
+      for (const t of Object.values(model)) t.dispose();
+      return { ...rest, model: ema };
+    },
+  };
+}
+
 /** A checkpoint with its run config and runtime. */
 export interface CheckpointRun {
   /** The checkpoint directory (absolute). */
@@ -55,14 +91,19 @@ export interface CheckpointRun {
   readonly configPath: string;
   readonly config: RunConfig;
   readonly runtime: Runtime;
+  /** The command's name, for messages. */
+  readonly command: string;
+  /** Which weights {@link withCheckpointModel} loads. */
+  readonly weights: WeightsChoice;
 }
 
 /** Resolves the checkpoint and loads its run config and plugins; the caller disposes `runtime`. */
-export async function loadCheckpointRun(command: string, checkpoint: string, source: RunSource, cwd: string, importer?: Importer): Promise<CheckpointRun> {
+export async function loadCheckpointRun(command: string, checkpoint: string, source: RunSource & WeightsOption, cwd: string, importer?: Importer): Promise<CheckpointRun> {
   const dir = await checkpointDirOf(`${command}:`, checkpoint, cwd);
+  if (source.weights === 'ema') weightsFile(command, dir, 'ema'); // fail before loading plugins
   const configPath = runConfigPath(command, dir, source, cwd);
   const { config, runtime } = await loadRun(configPath, source.overrides, cwd, importer);
-  return { checkpoint: dir, runDir: runDirOf(dir), configPath, config, runtime };
+  return { checkpoint: dir, runDir: runDirOf(dir), configPath, config, runtime, command, weights: source.weights ?? 'trained' };
 }
 
 /** What {@link withCheckpointModel} hands its body. */
@@ -83,7 +124,7 @@ export function modelName(config: RunConfig): string {
 }
 
 /**
- * Runs `body` with the config's model (eval mode) holding the checkpoint's weights, on the config's
+ * Runs `body` with the config's model (eval mode) holding the checkpoint's weights (`run.weights`), on the config's
  * backend (made the default meanwhile); the model is disposed and the backend restored afterwards.
  */
 export async function withCheckpointModel<T>(run: CheckpointRun, body: (loaded: LoadedModel) => Promise<T>): Promise<T> {
@@ -92,10 +133,10 @@ export async function withCheckpointModel<T>(run: CheckpointRun, body: (loaded: 
   const previous = setBackend(selection.backend);
   try {
     manualSeed(config.seed);
-    const data = await new DirectoryCheckpointStore(run.runDir).load(run.checkpoint, { backend: selection.backend });
+    const data = await weightsStore(run.command, new DirectoryCheckpointStore(run.runDir), run.weights).load(run.checkpoint, { backend: selection.backend });
     let model: Model | undefined;
     try {
-      model = runtime.models.build(config.model, { seed: config.seed, outputDir: config.output.dir });
+      model = runtime.models.build(config.model, runtime.createContext({ seed: config.seed, outputDir: config.output.dir }));
       model.loadStateDict(data.model);
     } catch (error) {
       model?.dispose();

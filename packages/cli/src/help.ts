@@ -40,10 +40,14 @@ Ctrl-C once: finish the current step, write an interrupt checkpoint, exit 130.
 Ctrl-C twice: exit at once.
 `,
   eval: `Usage: crossmodal eval <config> --checkpoint <checkpoint> [--set path=value]... [--backend <name>]
+                       [--weights trained|ema]
 
 Evaluates a checkpoint on the config's data.eval split with the config's metrics, prints the
 metrics, and writes them as JSON to eval-<kind>.json in the run's directory (the
-checkpoint <run>/checkpoints/<kind> gives <run>/eval-<kind>.json).
+checkpoint <run>/checkpoints/<kind> gives <run>/eval-<kind>.json; eval-<kind>-ema.json for ema).
+
+  --weights <which>    trained (default: model.safetensors) or ema: the moving average of the
+                       weights a run with train.ema saved beside them (ema.safetensors)
 `,
   list: `Usage: crossmodal list [<config>] [--set path=value]... [--backend <name>]
 
@@ -52,7 +56,7 @@ backend with the plugin that provides it: the built-in plugins, or the plugins <
 (--set and --backend apply to <config> as for train).
 `,
   attention: `Usage: crossmodal attention <checkpoint> (--index <n> | --image <file.png>) [--out <dir>] [--split <name>]
-                            [--config <run.yaml>] [--set path=value]... [--backend <name>]
+                            [--config <run.yaml>] [--set path=value]... [--backend <name>] [--weights trained|ema]
 
 Runs the checkpoint's model on one image with attention probabilities and writes PNGs:
   layer<L>-head<H>.png   the class token's attention of head H in layer L, over the image
@@ -68,11 +72,13 @@ The image is shown min-max stretched (inputs are often normalised) and scaled up
   --split <name>       take --index from this split of the eval dataset instead (e.g. train)
   --config <file>      the run config (default: resolved-config.json in the checkpoint or its run)
   --set, --backend     as for train, applied to that config
+  --weights <which>    trained (default: model.safetensors) or ema: the moving average of the
+                       weights a run with train.ema saved beside them (ema.safetensors) (default --out: …/<n>-ema)
 
 Models that return no attention maps (e.g. mlp-spirals) are refused with their name.
 `,
   average: `Usage: crossmodal average <checkpoint>... --out <dir> [--greedy] [--config <run.yaml>]
-                          [--set path=value]... [--backend <name>]
+                          [--set path=value]... [--backend <name>] [--weights trained|ema]
 
 Averages the weights of checkpoints of one architecture ("model soups", Wortsman et al. 2022) and
 writes the soup as a checkpoint directory that eval, attention and pos-embed accept (with the
@@ -86,15 +92,20 @@ or shapes differ are refused with every mismatch listed.
   --config <file>      the run config whose data.eval and first metric score the soups (default:
                        the first checkpoint's resolved-config.json)
   --set, --backend     as for train, applied to that config
+  --weights <which>    trained (default: model.safetensors) or ema: the moving average of the
+                       weights a run with train.ema saved beside them (ema.safetensors); the soup of averages is written as the
+                       new checkpoint's model.safetensors
 `,
-  'pos-embed': `Usage: crossmodal pos-embed <checkpoint> [--out <file.png>]
+  'pos-embed': `Usage: crossmodal pos-embed <checkpoint> [--out <file.png>] [--weights trained|ema]
 
 Writes the position-embedding similarity sheet (ViT paper, Fig. 7): for every patch position, the
 cosine similarity of its learned embedding with every other position's, as one tile of the grid.
 Reads the parameter whose name ends in pos_embed ([1, prefix + g², D]; the grid g and the prefix
 tokens are inferred). A checkpoint without one is refused.
 
-  --out <file.png>     default <run>/pos-embed.png
+  --out <file.png>     default <run>/pos-embed.png (pos-embed-ema.png for --weights ema)
+  --weights <which>    trained (default: model.safetensors) or ema: the moving average of the
+                       weights a run with train.ema saved beside them (ema.safetensors)
 `,
   curves: `Usage: crossmodal curves <run-dir | events.jsonl>... [--labels a,b,...] [--smoothing <w>]
                          [--max-step <n>] [--out <file.png>]

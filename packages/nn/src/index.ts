@@ -1,5 +1,5 @@
 // @crossmodal/nn: modules and parameters, layers, init schemes, losses, optimizers, LR schedules,
-// state dicts (safetensors, PyTorch checkpoints) and checkpoint averaging (uniform and greedy soups).
+// state dicts (safetensors, PyTorch checkpoints), checkpoint averaging (uniform and greedy soups) and weight EMA.
 // Node-only file helpers live in `@crossmodal/nn/node`.
 export { Parameter, type ParameterOptions } from './parameter.ts';
 export { Module } from './module.ts';
@@ -10,3 +10,4 @@ export * from './losses.ts';
 export * from './optim/index.ts';
 export * from './io/index.ts';
 export * from './average.ts';
+export { ModelEma, type ModelEmaOptions } from './ema.ts';

@@ -39,7 +39,7 @@ function imageInputOf(model: Model): ImageInput | undefined {
 async function evalDataset(runtime: Runtime, config: RunConfig, split: string | undefined): Promise<Dataset> {
   if (!config.data.eval) throw new UsageError('attention: the run config has no data.eval to take --index from; use --image <file.png> or pass --config');
   const { name, ...options } = config.data.eval;
-  return runtime.datasets.create(name, { ...options, ...(split === undefined ? {} : { split }) }, { seed: config.seed, outputDir: config.output.dir }, 'data.eval');
+  return runtime.datasets.create(name, { ...options, ...(split === undefined ? {} : { split }) }, runtime.createContext({ seed: config.seed, outputDir: config.output.dir }), 'data.eval');
 }
 
 /** Per-channel value range of the first examples' `field`: where the dataset maps pixels 0 and 1 (its normalisation). */
@@ -156,10 +156,12 @@ export async function attentionCommand(command: AttentionCommand, io: CliIo, imp
         for (const t of Object.values(output?.attention ?? {})) t.dispose();
       }
     });
-    const fallback = command.index !== undefined ? String(command.index) : basename(command.image!, extname(command.image!));
+    const picked = command.index !== undefined ? String(command.index) : basename(command.image!, extname(command.image!));
+    // The average's pictures go beside the trained weights', not over them.
+    const fallback = run.weights === 'ema' ? `${picked}-ema` : picked;
     const outDir = command.out === undefined ? join(run.runDir, 'attention', fallback) : resolve(io.cwd, command.out);
     await mkdir(outDir, { recursive: true });
-    io.stdout(`attention of ${name} on ${what}: ${pictures.length} pictures → ${relative(io.cwd, outDir) || '.'}\n`);
+    io.stdout(`attention of ${name}${run.weights === 'ema' ? ' (weight average)' : ''} on ${what}: ${pictures.length} pictures → ${relative(io.cwd, outDir) || '.'}\n`);
     for (const picture of pictures) {
       const path = join(outDir, picture.file);
       await writeFile(path, encodePng(picture.image));

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
-import { checkpointDirOf, loadCheckpointRun, runConfigPath } from '../checkpoint-run.ts';
+import { checkpointDirOf, loadCheckpointRun, runConfigPath, weightsFile } from '../checkpoint-run.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import type { Importer } from '../plugin-loader.ts';
@@ -28,9 +28,9 @@ interface Candidate {
   readonly meta: CheckpointMeta;
 }
 
-async function readCandidate(dir: string, name: string): Promise<Candidate> {
+async function readCandidate(dir: string, name: string, weights: AverageCommand['weights']): Promise<Candidate> {
   const meta = parseCheckpointMeta(await readFile(join(dir, CHECKPOINT_FILES.meta), 'utf8'), join(name, CHECKPOINT_FILES.meta));
-  const { tensors } = await loadSafetensors(join(dir, CHECKPOINT_FILES.model));
+  const { tensors } = await loadSafetensors(weightsFile('average', dir, weights));
   try {
     return { dir, name, weights: await tensorsToHost(tensors), meta };
   } finally {
@@ -55,7 +55,7 @@ function scoreMetric(runtime: Runtime, config: RunConfig): { name: string; highe
   const spec = config.metrics[0];
   if (spec === undefined) throw new UsageError('average: --greedy needs a metric to compare soups: the run config lists none (metrics: [accuracy])');
   const { name, options } = splitSpec(spec);
-  const metric = runtime.metrics.create(name, options, { seed: config.seed, outputDir: config.output.dir }, 'metrics[0]');
+  const metric = runtime.metrics.create(name, options, runtime.createContext({ seed: config.seed, outputDir: config.output.dir }), 'metrics[0]');
   return { name: metric.name, higherIsBetter: metric.higherIsBetter };
 }
 
@@ -73,7 +73,8 @@ async function greedy(command: AverageCommand, candidates: readonly Candidate[],
     };
     const scores: number[] = [];
     for (const c of candidates) {
-      const recorded = c.meta.metrics?.[metric.name];
+      // A checkpoint records its average's score under ema/<metric>.
+      const recorded = c.meta.metrics?.[command.weights === 'ema' ? `ema/${metric.name}` : metric.name];
       const score = recorded ?? (await evaluate(c.weights));
       io.stdout(`  ${c.name}: ${metric.name} ${score.toFixed(4)} (${recorded === undefined ? 'evaluated' : 'recorded'})\n`);
       scores.push(score);
@@ -107,7 +108,7 @@ export async function averageCommand(command: AverageCommand, io: CliIo, importe
   const out = resolve(io.cwd, command.out);
   if (existsSync(out)) throw new UsageError(`average: --out '${command.out}' already exists; name a new directory for the averaged checkpoint`);
   const dirs = await Promise.all(command.checkpoints.map((path) => checkpointDirOf('average:', path, io.cwd)));
-  const candidates = await Promise.all(dirs.map((dir, i) => readCandidate(dir, command.checkpoints[i]!)));
+  const candidates = await Promise.all(dirs.map((dir, i) => readCandidate(dir, command.checkpoints[i]!, command.weights)));
   let soup: Map<string, HostTensor>;
   let kept = candidates.map((_, i) => i);
   let config: RunConfig | undefined;
@@ -133,15 +134,16 @@ export async function averageCommand(command: AverageCommand, io: CliIo, importe
   }
   // The first member's position and optimizer groups (no optimizer tensors: a soup has no moments),
   // the soup's own score, and which checkpoints went in (checkpoint.json readers ignore extra fields).
-  const { metrics: _firstMetrics, ...first } = candidates[kept[0]!]!.meta;
+  // A soup holds one set of weights (model.safetensors), whichever were averaged: no `ema` field.
+  const { metrics: _firstMetrics, ema: _firstEma, ...first } = candidates[kept[0]!]!.meta;
   const members = kept.map((i) => candidates[i]!.name);
-  const meta: CheckpointMeta & { soup: { method: string; members: string[] } } = {
+  const meta: CheckpointMeta & { soup: { method: string; members: string[]; weights: string } } = {
     ...first,
     savedAt: new Date().toISOString(),
     ...(score === undefined ? {} : { metrics: { [score.metric]: score.value } }),
     optimizer: { groups: first.optimizer.groups, steps: {} },
     state: {},
-    soup: { method: command.greedy ? 'greedy' : 'uniform', members },
+    soup: { method: command.greedy ? 'greedy' : 'uniform', members, weights: command.weights ?? 'trained' },
   };
   const model = hostToTensors(soup);
   try {

@@ -1,11 +1,12 @@
 // `crossmodal eval <config> --checkpoint <dir>`: the checkpoint's weights on the config's eval
 // split with the config's metrics; prints them and writes eval-<checkpoint>.json in the run's directory.
 import { ConfigError, evaluateCheckpoint } from '@crossmodal/core';
+import { DirectoryCheckpointStore } from '@crossmodal/core/node';
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Command } from '../args.ts';
-import { checkpointDirOf, runDirOf } from '../checkpoint-run.ts';
+import type { Command, WeightsChoice } from '../args.ts';
+import { checkpointDirOf, runDirOf, weightsFile, weightsStore } from '../checkpoint-run.ts';
 import { EXIT } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { loadRun } from '../load-run.ts';
@@ -15,6 +16,8 @@ import { checkNames } from '../preflight.ts';
 /** What `eval` writes: where the numbers came from, and the numbers. */
 export interface EvalReport {
   readonly checkpoint: string;
+  /** Which of its weights: the trained ones or the moving average (`--weights ema`). */
+  readonly weights: WeightsChoice;
   readonly epoch: number;
   readonly step: number;
   readonly dataset: string;
@@ -24,9 +27,12 @@ export interface EvalReport {
   readonly evaluatedAt: string;
 }
 
-/** `<run>/eval-<kind>.json` for a checkpoint at `<run>/checkpoints/<kind>`, else inside the checkpoint directory. */
-export function reportPath(checkpointDir: string): string {
-  return join(runDirOf(checkpointDir), `eval-${basename(checkpointDir)}.json`);
+/**
+ * `<run>/eval-<kind>.json` for a checkpoint at `<run>/checkpoints/<kind>`, else inside the checkpoint
+ * directory; `eval-<kind>-ema.json` for its weight average.
+ */
+export function reportPath(checkpointDir: string, weights: WeightsChoice = 'trained'): string {
+  return join(runDirOf(checkpointDir), `eval-${basename(checkpointDir)}${weights === 'ema' ? '-ema' : ''}.json`);
 }
 
 /** Writes JSON through a temporary sibling and a rename, so a reader never sees half a file. */
@@ -39,13 +45,17 @@ async function writeJsonAtomically(path: string, value: unknown): Promise<void> 
 /** Prints `<metric> <value>` lines and writes the report; resolves to the exit code. */
 export async function evalCommand(command: Extract<Command, { kind: 'eval' }>, io: CliIo, importer?: Importer): Promise<number> {
   const checkpoint = await checkpointDirOf('eval: --checkpoint', command.checkpoint, io.cwd);
+  const weights = command.weights ?? 'trained';
+  weightsFile('eval', checkpoint, weights); // a missing average fails before the plugins load
   const { config, runtime, configPath } = await loadRun(command.config, command.overrides, io.cwd, importer);
   try {
     if (!config.data.eval) throw new ConfigError(configPath, [`${configPath}: data.eval: got nothing, expected a dataset to evaluate on: { name, split?, ... }`]);
     checkNames(runtime, config);
-    const result = await evaluateCheckpoint(runtime, config, { checkpoint });
+    const store = weightsStore('eval', new DirectoryCheckpointStore(config.output.dir), weights);
+    const result = await evaluateCheckpoint(runtime, config, { checkpoint, store });
     const report: EvalReport = {
       checkpoint,
+      weights,
       epoch: result.epoch,
       step: result.step,
       dataset: config.data.eval.name,
@@ -54,9 +64,9 @@ export async function evalCommand(command: Extract<Command, { kind: 'eval' }>, i
       metrics: result.metrics,
       evaluatedAt: new Date().toISOString(),
     };
-    const path = reportPath(checkpoint);
+    const path = reportPath(checkpoint, weights);
     await writeJsonAtomically(path, report);
-    io.stdout(`eval ${report.dataset} [${report.split}] with ${checkpoint} (step ${report.step}) on ${report.backend}\n`);
+    io.stdout(`eval ${report.dataset} [${report.split}] with ${checkpoint}${weights === 'ema' ? ' (weight average)' : ''} (step ${report.step}) on ${report.backend}\n`);
     for (const [name, value] of Object.entries(report.metrics)) io.stdout(`  ${name} ${value.toFixed(4)}\n`);
     io.stdout(`wrote ${path}\n`);
     return EXIT.ok;

@@ -1,12 +1,11 @@
 // `crossmodal pos-embed <checkpoint>`: the position-embedding cosine-similarity sheet of the
 // checkpoint's `…pos_embed` parameter (ViT paper, Fig. 7). Reads the weights file only: no runtime.
-import { CHECKPOINT_FILES } from '@crossmodal/core';
 import { loadSafetensors } from '@crossmodal/nn/node';
 import { encodePng, positionEmbeddingSheet, type HostArray } from '@crossmodal/viz';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
-import { checkpointDirOf, runDirOf } from '../checkpoint-run.ts';
+import { checkpointDirOf, runDirOf, weightsFile } from '../checkpoint-run.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 
@@ -33,14 +32,14 @@ export function findPosEmbed(tensors: Readonly<Record<string, HostArray>>, where
 /** Writes the sheet; resolves to the exit code. */
 export async function posEmbedCommand(command: Extract<Command, { kind: 'pos-embed' }>, io: CliIo): Promise<number> {
   const dir = await checkpointDirOf('pos-embed:', command.checkpoint, io.cwd);
-  const weights = join(dir, CHECKPOINT_FILES.model);
+  const weights = weightsFile('pos-embed', dir, command.weights);
   const { tensors } = await loadSafetensors(weights);
   const host: Record<string, HostArray> = {};
   for (const [name, t] of Object.entries(tensors)) host[name] = { shape: [...t.shape], data: t.dataSync() };
   for (const t of Object.values(tensors)) t.dispose();
   const { name, posEmbed, prefixTokens, grid } = findPosEmbed(host, relative(io.cwd, weights));
   const sheet = positionEmbeddingSheet(posEmbed, { prefixTokens, cellSize: Math.max(4, Math.round(56 / grid)), padding: 2, title: 'POSITION EMBEDDING SIMILARITY' });
-  const out = command.out === undefined ? join(runDirOf(dir), 'pos-embed.png') : resolve(io.cwd, command.out);
+  const out = command.out === undefined ? join(runDirOf(dir), command.weights === 'ema' ? 'pos-embed-ema.png' : 'pos-embed.png') : resolve(io.cwd, command.out);
   await writeFile(out, encodePng(sheet));
   io.stdout(`${name}: ${grid}×${grid} patch positions (+${prefixTokens} prefix), ${posEmbed.shape[1]} dims\nwrote ${relative(io.cwd, out)} (${sheet.width}×${sheet.height})\n`);
   return EXIT.ok;

@@ -6,7 +6,7 @@ export { parseConfigText, parseRunConfig } from './parse.ts';
 export { formatIssues, formatPath, formatValue } from './issues.ts';
 export { runConfigSchema, modelSchema, type RunConfigInput } from './schema.ts';
 export type {
-  CheckpointConfig, DataConfig, DataSplitConfig, EarlyStoppingConfig, LoggerSpec, OptimizerConfig,
+  CheckpointConfig, DataConfig, DataSplitConfig, EarlyStoppingConfig, EmaConfig, LoggerSpec, OptimizerConfig,
   RunConfig, ScheduleConfig, TrainConfig,
 } from './run-config.ts';
 export { readOptions, type OptionReader, type RawOptions } from './options.ts';

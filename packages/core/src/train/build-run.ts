@@ -1,7 +1,7 @@
 // Builds the parts of a run from a runtime's registries and a run config: loaders, model,
 // optimizer, evaluator, trainer and the services that subscribe to the bus.
-import { DataLoader } from '@crossmodal/data';
-import type { BaseHyper, Optimizer } from '@crossmodal/nn';
+import { DataLoader, Mixup, type BatchTransform } from '@crossmodal/data';
+import { ModelEma, type BaseHyper, type Optimizer } from '@crossmodal/nn';
 import type { Backend } from '@crossmodal/tensor';
 import type { TrainingBus } from '../bus/training-bus.ts';
 import type { RunConfig } from '../config/run-config.ts';
@@ -13,7 +13,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import type { CheckpointStore } from './checkpoint.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { Evaluator } from './evaluator.ts';
+import { EMA_METRIC_PREFIX, Evaluator } from './evaluator.ts';
 import { LrSchedule, scheduleFromSpec } from './lr-schedule.ts';
 import { MetricAggregator } from './metric-aggregator.ts';
 import type { MetricMode } from './metric-monitor.ts';
@@ -36,14 +36,26 @@ export interface RunParts {
   readonly checkpointer: Checkpointer;
   /** Every Stateful part, in restore order (the Checkpointer last). */
   readonly parts: readonly Stateful[];
+  /** The weight average of `train.ema`; the run's owner disposes it. */
+  readonly ema?: ModelEma;
 }
 
-/** Creates the datasets and their loaders (the training order is seeded by `config.seed`). */
+/**
+ * Creates the datasets and their loaders (the training order is seeded by `config.seed`). With
+ * `data.mixup`, the training loader (only) mixes its batches, seeded by (`config.seed`, epoch, batch).
+ */
 export async function createLoaders(runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<RunLoaders> {
-  const { train, batchSize, shuffle, dropLast } = config.data;
+  const { train, batchSize, shuffle, dropLast, mixup } = config.data;
   const { name, ...trainOptions } = train;
   const trainSet = await runtime.datasets.create(name, trainOptions, context, 'data.train');
-  const trainLoader = new DataLoader(trainSet, { batchSize, shuffle, dropLast, seed: config.seed, backend });
+  let batchTransform: BatchTransform | undefined;
+  if (mixup) {
+    const { numClasses } = trainSet.info;
+    if (numClasses === undefined) throw new RangeError(`data.mixup: dataset '${name}' (data.train) gives no numClasses in its info, and Mixup's soft targets need it`);
+    const mixer = new Mixup({ ...mixup, numClasses, seed: config.seed });
+    batchTransform = (batch, at) => mixer.apply(batch, at);
+  }
+  const trainLoader = new DataLoader(trainSet, { batchSize, shuffle, dropLast, seed: config.seed, backend, ...(batchTransform ? { batchTransform } : {}) });
   if (trainLoader.batchesPerEpoch === 0) {
     throw new RangeError(`data.train: dataset '${name}' has ${trainSet.size} examples, fewer than one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`);
   }
@@ -73,7 +85,8 @@ export const runSteps = (config: RunConfig, loaders: RunLoaders): number =>
   countSteps(loaders.train.batchesPerEpoch, config.train.epochs, config.train.gradAccumulation, config.train.maxSteps);
 
 const modeOf = (metric: string, metrics: readonly Metric[], given?: MetricMode): MetricMode | undefined => {
-  const known = metrics.find((m) => m.name === metric);
+  const name = metric.startsWith(EMA_METRIC_PREFIX) ? metric.slice(EMA_METRIC_PREFIX.length) : metric;
+  const known = metrics.find((m) => m.name === name);
   return given ?? (known ? (known.higherIsBetter ? 'max' : 'min') : undefined);
 };
 
@@ -81,15 +94,20 @@ const modeOf = (metric: string, metrics: readonly Metric[], given?: MetricMode):
 export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: RunLoaders; bus: TrainingBus; store: CheckpointStore; context: CreateContext; configHash: string }): RunParts {
   const { loaders, bus, store, context, configHash } = io;
   const model = runtime.models.build(config.model, context);
+  let ema: ModelEma | undefined;
   try {
     const optimizer = createOptimizer(config.optimizer, model.namedParameters());
     const metrics = createMetrics(runtime, config, context);
+    const emaConfig = config.train.ema;
+    if (emaConfig) checkEmaMetrics(config, metrics);
+    ema = emaConfig ? new ModelEma(model, { decay: emaConfig.decay, warmup: emaConfig.warmup, startStep: emaConfig.startStep }) : undefined;
     const evaluator = loaders.eval && metrics.length > 0
-      ? new Evaluator({ model, loader: loaders.eval, metrics, split: config.data.eval?.split ?? 'eval', bus })
+      ? new Evaluator({ model, loader: loaders.eval, metrics, split: config.data.eval?.split ?? 'eval', bus, ...(ema && emaConfig ? { ema: { weights: ema, evaluate: emaConfig.evaluate } } : {}) })
       : undefined;
     const { epochs, maxSteps, gradAccumulation, clipGradNorm, evalEvery } = config.train;
     const trainer = new Trainer({
       model, optimizer, loader: loaders.train, bus, epochs, gradAccumulation,
+      ...(ema ? { ema } : {}),
       ...(maxSteps !== undefined ? { maxSteps } : {}),
       ...(clipGradNorm !== undefined ? { clipGradNorm } : {}),
       ...(evaluator ? { evaluator } : {}),
@@ -103,15 +121,32 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
       const mode = modeOf(stopping.metric, metrics, stopping.mode);
       parts.push(new EarlyStopping(bus, { ...stopping, ...(mode ? { mode } : {}) }));
     }
-    const { keepBest, keepLast, everySteps, metric = metrics[0]?.name } = config.checkpoint;
+    // With only the average evaluated, `best` follows its first metric.
+    const firstMetric = metrics[0] && (emaConfig?.evaluate === 'ema' ? `${EMA_METRIC_PREFIX}${metrics[0].name}` : metrics[0].name);
+    const { keepBest, keepLast, everySteps, metric = firstMetric } = config.checkpoint;
     const mode = metric === undefined ? undefined : modeOf(metric, metrics, config.checkpoint.mode);
     const checkpointer = new Checkpointer({
-      bus, store, model, optimizer, trainer, parts: [...parts], configHash,
+      bus, store, model, optimizer, trainer, parts: [...parts], configHash, ...(ema ? { ema } : {}),
       policy: { keepBest, keepLast, ...(metric !== undefined ? { metric } : {}), ...(mode ? { mode } : {}), ...(everySteps !== undefined ? { everySteps } : {}) },
     });
-    return { model, optimizer, trainer, aggregator, checkpointer, parts: [...parts, checkpointer] };
+    return { model, optimizer, trainer, aggregator, checkpointer, parts: [...parts, checkpointer], ...(ema ? { ema } : {}) };
   } catch (error) {
+    ema?.dispose();
     model.dispose();
     throw error;
+  }
+}
+
+/**
+ * With `train.ema.evaluate: ema` evaluations report only `ema/<name>`: a checkpoint or early-stopping
+ * metric naming a bare metric would never be seen, so it is an error naming the key to use.
+ */
+function checkEmaMetrics(config: RunConfig, metrics: readonly Metric[]): void {
+  if (config.train.ema?.evaluate !== 'ema') return;
+  const names = new Set(metrics.map((m) => m.name));
+  for (const [field, metric] of [['checkpoint.metric', config.checkpoint.metric], ['earlyStopping.metric', config.earlyStopping?.metric]] as const) {
+    if (metric !== undefined && names.has(metric)) {
+      throw new RangeError(`${field}: got '${metric}', expected '${EMA_METRIC_PREFIX}${metric}': with train.ema.evaluate 'ema' evaluations report only the average's metrics, under ${EMA_METRIC_PREFIX}<name>`);
+    }
   }
 }

@@ -36,7 +36,8 @@ export async function resolveCheckpointDir(path: string): Promise<string> {
 }
 
 /**
- * Checkpoints as directories under `root`: `<root>/<kind>/{model.safetensors, optimizer.safetensors, checkpoint.json}`.
+ * Checkpoints as directories under `root`: `<root>/<kind>/{model.safetensors, optimizer.safetensors,
+ * ema.safetensors (runs with train.ema), checkpoint.json}`.
  * @example
  * const store = new DirectoryCheckpointStore('runs/vit/checkpoints');
  * await store.save('last', data);   // 'runs/vit/checkpoints/last'

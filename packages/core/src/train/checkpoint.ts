@@ -1,14 +1,17 @@
-// Checkpoints as data: model weights and optimizer tensors (safetensors) plus checkpoint.json
-// (position, optimizer meta, every Stateful part's state), encoded and decoded without Node APIs.
-import { decodeSafetensors, encodeSafetensors, type BaseHyper, type Module, type Optimizer, type OptimizerStateDict } from '@crossmodal/nn';
+// Checkpoints as data: model weights, optimizer tensors and the weight average if any (safetensors)
+// plus checkpoint.json (position, optimizer meta, every Stateful part's state), without Node APIs.
+import { decodeSafetensors, encodeSafetensors, type BaseHyper, type ModelEma, type Module, type Optimizer, type OptimizerStateDict } from '@crossmodal/nn';
 import type { Backend, Tensor } from '@crossmodal/tensor';
 import { isObject, type JsonValue, type Stateful } from './state.ts';
 
 /** Which checkpoint: the best by a metric, the latest, or the one written when a run was stopped. */
 export type CheckpointKind = 'best' | 'last' | 'interrupt';
 
-/** The files of a checkpoint, in the order they are written (checkpoint.json last: it marks it complete). */
-export const CHECKPOINT_FILES = { model: 'model.safetensors', optimizer: 'optimizer.safetensors', meta: 'checkpoint.json' } as const;
+/**
+ * The files of a checkpoint, in the order they are written (checkpoint.json last: it marks it
+ * complete). ema.safetensors is there only when checkpoint.json has an `ema` field.
+ */
+export const CHECKPOINT_FILES = { model: 'model.safetensors', optimizer: 'optimizer.safetensors', ema: 'ema.safetensors', meta: 'checkpoint.json' } as const;
 
 /** The `format` field of checkpoint.json. */
 export const CHECKPOINT_FORMAT = 'crossmodal-checkpoint';
@@ -36,6 +39,16 @@ export interface CheckpointMeta {
   readonly optimizer: OptimizerStateDict['meta'];
   /** Each Stateful part's state by its key (`trainer`, `schedule`, `generator`, `earlyStopping`…). */
   readonly state: Readonly<Record<string, JsonValue>>;
+  /** Present when ema.safetensors holds an average of the weights (`train.ema`). */
+  readonly ema?: CheckpointEmaMeta;
+}
+
+/** checkpoint.json's account of the weight average in ema.safetensors. */
+export interface CheckpointEmaMeta {
+  /** The decay the average settles at. */
+  readonly decay: number;
+  /** Updates it has had (optimizer steps since averaging started, for a run from scratch). */
+  readonly updates: number;
 }
 
 /** What a checkpoint holds in memory: live tensors to write, or tensors read back. */
@@ -44,6 +57,8 @@ export interface CheckpointData {
   readonly model: Readonly<Record<string, Tensor>>;
   /** The optimizer's state dict. */
   readonly optimizer: OptimizerStateDict;
+  /** The weight average, laid out as `model` (`ModelEma.stateDict()`); present exactly when `meta.ema` is. */
+  readonly ema?: Readonly<Record<string, Tensor>>;
   readonly meta: CheckpointMeta;
 }
 
@@ -66,10 +81,15 @@ export function hashConfig(config: unknown): string {
 
 /** Encodes a checkpoint as named files, checkpoint.json last. Reads tensors with `await data()` (any backend). */
 export async function encodeCheckpoint(data: CheckpointData): Promise<{ name: string; bytes: Uint8Array }[]> {
+  // checkpoint.json's `ema` is what tells a reader to open ema.safetensors: the two go together.
+  if ((data.ema === undefined) !== (data.meta.ema === undefined)) {
+    throw new Error(`checkpoint: the weight average and checkpoint.json's 'ema' field go together; got ${data.ema ? 'the average without the field' : "the field without the average"}`);
+  }
   const metadata = { format: CHECKPOINT_FORMAT, kind: data.meta.kind, step: String(data.meta.step) };
   return [
     { name: CHECKPOINT_FILES.model, bytes: await encodeSafetensors(data.model, { metadata }) },
     { name: CHECKPOINT_FILES.optimizer, bytes: await encodeSafetensors(data.optimizer.tensors, { metadata }) },
+    ...(data.ema ? [{ name: CHECKPOINT_FILES.ema, bytes: await encodeSafetensors(data.ema, { metadata: { ...metadata, weights: 'ema' } }) }] : []),
     { name: CHECKPOINT_FILES.meta, bytes: new TextEncoder().encode(`${JSON.stringify(data.meta, null, 2)}\n`) },
   ];
 }
@@ -98,6 +118,10 @@ function checkMeta(meta: unknown, where: string): asserts meta is CheckpointMeta
   if (!Array.isArray(optimizer?.['groups']) || typeof optimizer['steps'] !== 'object' || !isObject((m['state'] ?? null) as JsonValue)) {
     throw new Error(`checkpoint: ${where} must hold 'optimizer' { groups, steps } and a 'state' object`);
   }
+  const ema = m['ema'] as Record<string, unknown> | undefined;
+  if (ema !== undefined && (typeof ema !== 'object' || ema === null || typeof ema['decay'] !== 'number' || !Number.isInteger(ema['updates']))) {
+    throw new Error(`checkpoint: ${where} field 'ema' must be { decay: number, updates: integer }, got ${JSON.stringify(ema)}`);
+  }
 }
 
 /** Decodes the files of a checkpoint; `read(name)` returns a file's bytes. */
@@ -105,11 +129,13 @@ export async function decodeCheckpoint(read: (name: string) => Promise<Uint8Arra
   const meta = parseCheckpointMeta(new TextDecoder().decode(await read(CHECKPOINT_FILES.meta)), `${where}/${CHECKPOINT_FILES.meta}`);
   const options = backend ? { backend } : {};
   const model = decodeSafetensors(await read(CHECKPOINT_FILES.model), options).tensors;
+  let tensors: Record<string, Tensor> = {};
   try {
-    const tensors = decodeSafetensors(await read(CHECKPOINT_FILES.optimizer), options).tensors;
-    return { model, optimizer: { tensors, meta: meta.optimizer }, meta };
+    tensors = decodeSafetensors(await read(CHECKPOINT_FILES.optimizer), options).tensors;
+    const ema = meta.ema ? decodeSafetensors(await read(CHECKPOINT_FILES.ema), options).tensors : undefined;
+    return { model, optimizer: { tensors, meta: meta.optimizer }, ...(ema ? { ema } : {}), meta };
   } catch (error) {
-    for (const t of Object.values(model)) t.dispose();
+    for (const t of [...Object.values(model), ...Object.values(tensors)]) t.dispose();
     throw error;
   }
 }
@@ -120,13 +146,19 @@ export interface RestoreTarget {
   readonly optimizer: Optimizer<BaseHyper>;
   /** Parts whose state is restored by key; a key the checkpoint lacks leaves that part as it is. */
   readonly parts: readonly Stateful[];
+  /** The run's weight average: restored from the checkpoint's, or (none there) restarted from the restored weights. */
+  readonly ema?: ModelEma | undefined;
 }
 
-/** Loads weights, optimizer state and every part's state; frees the checkpoint's tensors. */
+/** Loads weights, optimizer state, the weight average and every part's state; frees the checkpoint's tensors. */
 export function restoreCheckpoint(data: CheckpointData, target: RestoreTarget): void {
   try {
     target.model.loadStateDict(data.model);
     target.optimizer.loadStateDict(data.optimizer);
+    if (target.ema && data.ema && data.meta.ema) {
+      target.ema.loadStateDict(data.ema);
+      target.ema.updates = data.meta.ema.updates;
+    } else target.ema?.reset();
     for (const part of target.parts) {
       const state = data.meta.state[part.stateKey];
       if (state !== undefined) part.loadState(state);
@@ -140,4 +172,5 @@ export function restoreCheckpoint(data: CheckpointData, target: RestoreTarget): 
 export function disposeCheckpoint(data: CheckpointData): void {
   for (const t of Object.values(data.model)) t.dispose();
   for (const t of Object.values(data.optimizer.tensors)) t.dispose();
+  for (const t of Object.values(data.ema ?? {})) t.dispose();
 }

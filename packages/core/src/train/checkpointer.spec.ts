@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Linear, SGD } from '@crossmodal/nn';
-import { ones } from '@crossmodal/tensor';
+import { Linear, ModelEma, SGD } from '@crossmodal/nn';
+import { noGrad, ones, tidy } from '@crossmodal/tensor';
 import type { EventOf, TrainEvent } from '../bus/train-events.ts';
 import { TrainingBus } from '../bus/training-bus.ts';
 import { CHECKPOINT_FILES, hashConfig, parseCheckpointMeta, restoreCheckpoint } from './checkpoint.ts';
@@ -8,7 +8,7 @@ import { Checkpointer, type CheckpointPolicy } from './checkpointer.ts';
 import { MemoryCheckpointStore } from './memory-checkpoint-store.ts';
 import type { Stateful, TrainPosition } from './state.ts';
 
-function setup(policy: CheckpointPolicy = {}) {
+function setup(policy: CheckpointPolicy = {}, withEma = false) {
   const bus = new TrainingBus();
   const store = new MemoryCheckpointStore();
   const model = new Linear(2, 1);
@@ -16,11 +16,12 @@ function setup(policy: CheckpointPolicy = {}) {
   const position = { current: { epoch: 0, step: 0, batchInEpoch: 0 } as TrainPosition };
   const counter = { n: 0 };
   const part: Stateful = { stateKey: 'counter', state: () => ({ n: counter.n }), loadState: (s) => void (counter.n = (s as { n: number }).n) };
-  const checkpointer = new Checkpointer({ bus, store, model, optimizer, trainer: { get position() { return position.current; } }, parts: [part], policy, configHash: 'abc' });
+  const ema = withEma ? new ModelEma(model, { decay: 0.5, warmup: false }) : undefined;
+  const checkpointer = new Checkpointer({ bus, store, model, optimizer, trainer: { get position() { return position.current; } }, parts: [part], policy, configHash: 'abc', ...(ema ? { ema } : {}) });
   const saved: EventOf<'checkpoint-saved'>[] = [];
   bus.events$.subscribe((e) => e.type === 'checkpoint-saved' && saved.push(e));
   const at = (step: number, epoch = 0, batchInEpoch = step): void => void (position.current = { epoch, step, batchInEpoch });
-  return { bus, store, model, optimizer, checkpointer, saved, at, counter };
+  return { bus, store, model, optimizer, checkpointer, saved, at, counter, ema };
 }
 
 const evalEnd = (step: number, metrics: Record<string, number>): TrainEvent => ({ type: 'eval-end', epoch: 0, step, split: 'test', metrics });
@@ -69,6 +70,49 @@ describe('Checkpointer', () => {
     expect(Object.keys(other.optimizer.stateDict().tensors).sort()).toEqual(['0.momentumBuffer', '1.momentumBuffer']);
     expect(other.counter.n).toBe(7);
     model.parameters().forEach((p) => p.grad?.dispose());
+  });
+
+  it('saves the weight average as ema.safetensors before checkpoint.json and restores it with its update count', async () => {
+    const { checkpointer, store, model, ema } = setup({}, true);
+    for (let step = 1; step <= 3; step++) {
+      noGrad(() => tidy(() => model.weight.assign(model.weight.add(1))));
+      ema!.update(step);
+    }
+    const location = await checkpointer.save('last');
+    expect(store.files(location)).toEqual([CHECKPOINT_FILES.model, CHECKPOINT_FILES.optimizer, CHECKPOINT_FILES.ema, CHECKPOINT_FILES.meta]);
+    const data = await store.load(location);
+    expect(data.meta.ema).toEqual({ decay: 0.5, updates: 3 });
+    const average = ema!.stateDict()['weight']!.toArray();
+    expect(average).not.toEqual(model.weight.toArray());
+    const other = setup({}, true);
+    restoreCheckpoint(data, { model: other.model, optimizer: other.optimizer, parts: [], ema: other.ema });
+    expect(other.ema!.stateDict()['weight']!.toArray()).toEqual(average);
+    expect(other.ema!.updates).toBe(3);
+    expect(other.model.weight.toArray()).toEqual(model.weight.toArray());
+  });
+
+  it('loads a checkpoint without an average as before, and an EMA run resumed from one starts its average from the weights', async () => {
+    const plain = setup();
+    noGrad(() => tidy(() => plain.model.weight.assign(plain.model.weight.add(1))));
+    const location = await plain.checkpointer.save('last');
+    expect(plain.store.files(location)).toEqual([CHECKPOINT_FILES.model, CHECKPOINT_FILES.optimizer, CHECKPOINT_FILES.meta]);
+    const data = await plain.store.load(location);
+    expect(data.ema).toBeUndefined();
+    const other = setup({}, true);
+    other.ema!.updates = 4;
+    restoreCheckpoint(data, { model: other.model, optimizer: other.optimizer, parts: [], ema: other.ema });
+    expect(other.ema!.stateDict()['weight']!.toArray()).toEqual(plain.model.weight.toArray());
+    expect(other.ema!.updates).toBe(0);
+  });
+
+  it('refuses an average without its checkpoint.json field, and a malformed field', async () => {
+    const { checkpointer, store, ema } = setup({}, true);
+    const data = await store.load(await checkpointer.save('last'));
+    const { ema: _, ...meta } = data.meta;
+    await expect(store.save('best', { ...data, meta })).rejects.toThrow("checkpoint: the weight average and checkpoint.json's 'ema' field go together; got the average without the field");
+    expect(() => parseCheckpointMeta(JSON.stringify({ ...meta, ema: { decay: 0.5 } }), 'z/checkpoint.json'))
+      .toThrow("checkpoint: z/checkpoint.json field 'ema' must be { decay: number, updates: integer }, got {\"decay\":0.5}");
+    ema!.dispose();
   });
 
   it('hashes configs independently of key order', () => {

@@ -1,7 +1,7 @@
 // Checkpointing as a bus subscriber: `best` on an eval-end that improves the watched metric, `last`
 // at each epoch's end (and every N steps), `interrupt` when the run obeyed a stop. Each save holds
 // the run at its next step boundary (bus.hold) so the state it reads stays put.
-import type { BaseHyper, Module, Optimizer } from '@crossmodal/nn';
+import type { BaseHyper, ModelEma, Module, Optimizer } from '@crossmodal/nn';
 import type { Subscription } from 'rxjs';
 import type { EventOf, TrainEvent } from '../bus/train-events.ts';
 import type { TrainingBus } from '../bus/training-bus.ts';
@@ -36,6 +36,8 @@ export interface CheckpointerOptions {
   readonly policy?: CheckpointPolicy;
   /** The run config's hash, recorded in checkpoint.json. */
   readonly configHash?: string;
+  /** The weight average, saved as ema.safetensors beside the weights. */
+  readonly ema?: ModelEma;
 }
 
 /**
@@ -86,7 +88,7 @@ export class Checkpointer implements Stateful {
    * unchanged until it resolves (the trainer does, through bus.hold).
    */
   async save(kind: CheckpointKind, metrics?: Readonly<Record<string, number>>): Promise<string> {
-    const { model, optimizer, trainer, parts, configHash, store, bus } = this.options;
+    const { model, optimizer, trainer, parts, configHash, store, bus, ema } = this.options;
     const { epoch, step, batchInEpoch } = trainer.position;
     const sd = optimizer.stateDict();
     const state: Record<string, JsonValue> = {};
@@ -94,6 +96,7 @@ export class Checkpointer implements Stateful {
     const path = await store.save(kind, {
       model: model.stateDict(),
       optimizer: sd,
+      ...(ema ? { ema: ema.stateDict() } : {}),
       meta: {
         format: CHECKPOINT_FORMAT, version: 1, kind, epoch, step, batchInEpoch,
         ...(configHash !== undefined ? { configHash } : {}),
@@ -101,6 +104,7 @@ export class Checkpointer implements Stateful {
         ...(metrics ? { metrics } : {}),
         optimizer: sd.meta,
         state,
+        ...(ema ? { ema: { decay: ema.decay, updates: ema.updates } } : {}),
       },
     });
     bus.emit({ type: 'checkpoint-saved', epoch, step, path, kind });

@@ -1,6 +1,7 @@
 // The Evaluator: one pass over an evaluation set in eval mode without gradients, feeding every
 // metric, then one eval-end event. The trainer calls it every N epochs/steps; the CLI's `eval` too.
 import { DataLoader, disposeBatch } from '@crossmodal/data';
+import type { ModelEma } from '@crossmodal/nn';
 import { noGrad, tidy } from '@crossmodal/tensor';
 import type { TrainingBus } from '../bus/training-bus.ts';
 import type { Metric } from '../contracts/metric.ts';
@@ -18,6 +19,23 @@ export interface EvaluatorOptions {
   readonly split?: string;
   /** Where eval-end goes; without a bus, `evaluate` only returns the values. */
   readonly bus?: TrainingBus;
+  /** Also score an average of the model's weights (see {@link EvaluatorEma}). */
+  readonly ema?: EvaluatorEma;
+}
+
+/** The prefix of the metrics an evaluation of the weight average reports (`ema/accuracy`). */
+export const EMA_METRIC_PREFIX = 'ema/';
+
+/** A weight average to evaluate beside (or instead of) the trained weights. */
+export interface EvaluatorEma {
+  /** The average; it must follow the evaluator's model. */
+  readonly weights: ModelEma;
+  /**
+   * `both`: the trained weights' metrics under their names, then the average's under
+   * `ema/<name>`, in one eval-end; `ema`: only the average's, still under `ema/<name>` (a key
+   * always says which weights it scored).
+   */
+  readonly evaluate: 'ema' | 'both';
 }
 
 /** Where in a run an evaluation happens (for the eval-end event). */
@@ -44,9 +62,22 @@ export class Evaluator {
     return this.options.split ?? 'eval';
   }
 
-  /** One pass: every metric is reset, fed every batch and computed; emits eval-end when there is a bus. */
+  /**
+   * One pass over the data (two with an average to score both): every metric is reset, fed every
+   * batch and computed; emits one eval-end when there is a bus.
+   */
   async evaluate(at: EvalAt = { epoch: 0, step: 0 }): Promise<Record<string, number>> {
-    const { model, loader, metrics, bus } = this.options;
+    const { bus, ema } = this.options;
+    const live = ema?.evaluate === 'ema' ? {} : await this.#pass();
+    const averaged = ema ? await ema.weights.withEmaWeights(() => this.#pass()) : {};
+    const values = { ...live, ...Object.fromEntries(Object.entries(averaged).map(([k, v]) => [`${EMA_METRIC_PREFIX}${k}`, v])) };
+    bus?.emit({ type: 'eval-end', epoch: at.epoch, step: at.step, split: this.split, metrics: values });
+    return values;
+  }
+
+  /** Every metric over the loader with the model's current weights, in eval mode without gradients. */
+  async #pass(): Promise<Record<string, number>> {
+    const { model, loader, metrics } = this.options;
     const wasTraining = model.training;
     for (const metric of metrics) metric.reset();
     model.eval();
@@ -71,8 +102,6 @@ export class Evaluator {
     } finally {
       model.train(wasTraining);
     }
-    const values = Object.fromEntries(metrics.map((m) => [m.name, m.compute()]));
-    bus?.emit({ type: 'eval-end', epoch: at.epoch, step: at.step, split: this.split, metrics: values });
-    return values;
+    return Object.fromEntries(metrics.map((m) => [m.name, m.compute()]));
   }
 }

@@ -1,7 +1,7 @@
 // Test fixtures for the training machinery: a tiny classifier built by hand (toy encoder, dropout,
 // toy head) implementing the Model contract, toy-blobs data, and an event recorder.
 import { DataLoader } from '@crossmodal/data';
-import { Dropout, Module, SGD, type BaseHyper, type Optimizer } from '@crossmodal/nn';
+import { Dropout, ModelEma, Module, SGD, type BaseHyper, type ModelEmaOptions, type Optimizer } from '@crossmodal/nn';
 import { manualSeed } from '@crossmodal/tensor';
 import type { TrainEvent } from '../bus/train-events.ts';
 import { TrainingBus } from '../bus/training-bus.ts';
@@ -46,6 +46,8 @@ export interface RunFixture {
   failAtCall?: number;
   evalSize?: number;
   trainer?: Partial<TrainerOptions>;
+  /** Keep a weight average (updated by the trainer; the evaluator scores both). */
+  ema?: ModelEmaOptions;
 }
 
 /** A seeded model, SGD, loaders over toy-blobs, a bus recording every event, and a Trainer. */
@@ -58,6 +60,7 @@ export function makeRun(f: RunFixture = {}) {
   const bus = new TrainingBus();
   const events: TrainEvent[] = [];
   bus.events$.subscribe((e) => events.push(e));
+  const ema = f.ema ? new ModelEma(model, f.ema) : undefined;
   const evaluator = f.evalSize
     ? new Evaluator({
         model,
@@ -65,10 +68,11 @@ export function makeRun(f: RunFixture = {}) {
         metrics: [accuracyMetric.create({}, { seed: 0 })],
         split: 'test',
         bus,
+        ...(ema ? { ema: { weights: ema, evaluate: 'both' as const } } : {}),
       })
     : undefined;
-  const trainer = new Trainer({ model, optimizer, loader, bus, epochs: f.epochs ?? 2, ...(evaluator ? { evaluator } : {}), ...f.trainer });
-  return { model, optimizer, loader, bus, events, trainer, evaluator };
+  const trainer = new Trainer({ model, optimizer, loader, bus, epochs: f.epochs ?? 2, ...(evaluator ? { evaluator } : {}), ...(ema ? { ema } : {}), ...f.trainer });
+  return { model, optimizer, loader, bus, events, trainer, evaluator, ema };
 }
 
 const LETTERS: Record<TrainEvent['type'], string> = {

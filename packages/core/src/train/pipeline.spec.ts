@@ -111,11 +111,12 @@ describe('createPipeline', () => {
   });
 
   it.each([
-    ['mid-epoch', 4, 1],
-    ['at an epoch boundary', 6, 1],
-    ['with gradient accumulation', 2, 2],
-  ])('resumes from a checkpoint taken %s with exactly the uninterrupted losses', async (_, stopAt, gradAccumulation) => {
-    const over = { train: { epochs: 2, gradAccumulation } };
+    ['mid-epoch', 4, 1, undefined],
+    ['at an epoch boundary', 6, 1, undefined],
+    ['with gradient accumulation', 2, 2, undefined],
+    ['mid-epoch with a weight average', 4, 1, { decay: 0.9 }],
+  ])('resumes from a checkpoint taken %s with exactly the uninterrupted losses', async (_, stopAt, gradAccumulation, ema) => {
+    const over = { train: { epochs: 2, gradAccumulation, ...(ema ? { ema } : {}) } };
     const full = start(baseConfig(await tempDir(), over));
     const fullResult = await full.pipeline.run();
 
@@ -133,8 +134,35 @@ describe('createPipeline', () => {
     const lrs = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'batch-end' ? [e.lr] : []));
     expect([...lrs(first.events), ...lrs(second.events)]).toEqual(lrs(full.events));
     expect(resumed.metrics['accuracy']).toBe(fullResult.metrics['accuracy']);
+    const evals = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'eval-end' ? [e.metrics] : []));
+    expect([...evals(first.events), ...evals(second.events)]).toEqual(evals(full.events));
+    if (ema) {
+      expect(Object.keys(evals(full.events)[0]!)).toEqual(['accuracy', 'loss', 'ema/accuracy', 'ema/loss']);
+      // The average goes on bit for bit: the last checkpoints' ema.safetensors are the same bytes.
+      const averageOf = (result: typeof resumed) => readFile(join(result.checkpoints.last!, 'ema.safetensors'));
+      expect((await averageOf(resumed)).equals(await averageOf(fullResult))).toBe(true);
+    }
     expect(second.events.some((e) => e.type === 'error')).toBe(false);
     for (const r of [fullResult, stopped, resumed]) r.model.dispose();
+  });
+
+  it("with train.ema.evaluate 'ema' reports only ema/<metric> and keeps best by the average's first metric", async () => {
+    const dir = await tempDir();
+    const before = memory();
+    const { pipeline, events } = start(baseConfig(dir, { train: { epochs: 1, ema: { decay: 0.5, evaluate: 'ema' } } }));
+    const result = await pipeline.run();
+    const evalEnd = events.find((e) => e.type === 'eval-end');
+    expect(evalEnd?.type === 'eval-end' && Object.keys(evalEnd.metrics)).toEqual(['ema/accuracy', 'ema/loss']);
+    const best = JSON.parse(await readFile(join(dir, 'checkpoints', 'best', 'checkpoint.json'), 'utf8'));
+    expect(best).toMatchObject({ kind: 'best', ema: { decay: 0.5, updates: 6 }, metrics: { 'ema/accuracy': expect.any(Number) } });
+    expect((await readdir(join(dir, 'checkpoints', 'best'))).sort()).toEqual(['checkpoint.json', 'ema.safetensors', 'model.safetensors', 'optimizer.safetensors']);
+    result.model.dispose();
+    // The run disposed its average: only what was live before remains.
+    expect(memory().tensors).toBe(before.tensors);
+    const wrong = start(baseConfig(await tempDir(), { train: { epochs: 1, ema: { evaluate: 'ema' } }, checkpoint: { metric: 'accuracy' } }));
+    await expect(wrong.pipeline.run()).rejects.toThrow(
+      "checkpoint.metric: got 'accuracy', expected 'ema/accuracy': with train.ema.evaluate 'ema' evaluations report only the average's metrics, under ema/<name>",
+    );
   });
 
   it('warns (non-fatal) when resuming with a config that changes the trajectory', async () => {

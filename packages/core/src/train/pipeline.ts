@@ -133,6 +133,7 @@ class RunPipeline implements Pipeline {
       this.bus.complete();
       await Promise.allSettled(loggers.map((l) => l.close()));
       this.#parts?.optimizer.disposeState();
+      this.#parts?.ema?.dispose();
       if (previous) setBackend(previous);
     }
   }
@@ -141,7 +142,7 @@ class RunPipeline implements Pipeline {
     const { runtime, config, bus } = this;
     manualSeed(config.seed);
     const outputDir = config.output.dir;
-    const context: CreateContext = { seed: config.seed, outputDir };
+    const context = runtime.createContext({ seed: config.seed, outputDir });
     const files = this.options.files ?? (await nodeFiles(outputDir));
     const loaders = await createLoaders(runtime, config, selection.backend, context);
     this.#attachLoggers(context, loggers);
@@ -182,7 +183,7 @@ class RunPipeline implements Pipeline {
         message: `resume: the checkpoint '${location}' was written by a run with another config (hash ${data.meta.configHash}, this run's ${configHash}); continuing with this run's config`,
       });
     }
-    restoreCheckpoint(data, { model: parts.model, optimizer: parts.optimizer, parts: parts.parts });
+    restoreCheckpoint(data, { model: parts.model, optimizer: parts.optimizer, parts: parts.parts, ema: parts.ema });
   }
 
   #fail(error: unknown): void {

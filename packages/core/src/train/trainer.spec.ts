@@ -125,6 +125,29 @@ describe('Trainer', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
+  it('updates the weight average after every optimizer step without changing the training', async () => {
+    const plain = makeRun({ size: 24, batchSize: 8, epochs: 2, evalSize: 12 });
+    const plainOutcome = await plain.trainer.run();
+    const { trainer, events, model, ema, bus } = makeRun({ size: 24, batchSize: 8, epochs: 2, evalSize: 12, ema: { decay: 0.6 } });
+    // A float64 reference of the average, fed the weights each batch-end sees (after the step).
+    const reference = new Map(model.namedParameters().map(([name, p]) => [name, Array.from(p.dataSync())]));
+    bus.events$.pipe(ofType('batch-end')).subscribe((e) => {
+      const d = ema!.decayAt(e.step);
+      for (const [name, p] of model.namedParameters()) {
+        const w = p.dataSync();
+        reference.set(name, reference.get(name)!.map((v, i) => v + (1 - d) * (w[i]! - v)));
+      }
+    });
+    const outcome = await trainer.run();
+    expect(lossesOf(events)).toEqual(lossesOf(plain.events));
+    for (const [name, p] of plain.model.namedParameters()) expect(model.stateDict()[name]!.dataSync()).toEqual(p.dataSync());
+    expect(ema!.updates).toBe(6);
+    const averaged = ema!.stateDict();
+    for (const [name, data] of reference) expectAllClose(averaged[name]!, { shape: averaged[name]!.shape, data }, { atol: 1e-6, rtol: 0 });
+    expect(Object.keys(outcome.metrics ?? {})).toEqual(['accuracy', 'ema/accuracy']);
+    expect(outcome.metrics?.['accuracy']).toBe(plainOutcome.metrics?.['accuracy']);
+  });
+
   it('rejects bad options with the value', () => {
     expect(() => makeRun({ trainer: { gradAccumulation: 0 } })).toThrow('Trainer: gradAccumulation must be a positive integer, got 0');
     expect(() => makeRun({ trainer: { clipGradNorm: -1 } })).toThrow('Trainer: clipGradNorm must be > 0, got -1');

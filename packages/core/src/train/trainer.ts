@@ -1,7 +1,7 @@
 // The training loop: epochs of micro-batches, gradient accumulation, clipping, optimizer steps and
 // evaluations. It emits events and obeys commands at step boundaries; checkpoints, schedules, early
 // stopping and logging are subscribers of the bus, not branches in here.
-import { clipGradNormAsync, type BaseHyper, type Optimizer } from '@crossmodal/nn';
+import { clipGradNormAsync, type BaseHyper, type ModelEma, type Optimizer } from '@crossmodal/nn';
 import { DataLoader, disposeBatch } from '@crossmodal/data';
 import { fmt, tidy } from '@crossmodal/tensor';
 import type { TrainingBus } from '../bus/training-bus.ts';
@@ -37,6 +37,8 @@ export interface TrainerOptions {
   readonly gradAccumulation?: number;
   /** Clip the global gradient 2-norm to this before each step. */
   readonly clipGradNorm?: number;
+  /** A moving average of the model's weights, updated after every optimizer step. */
+  readonly ema?: ModelEma;
   /** Evaluates the model; absent means no evaluation. */
   readonly evaluator?: Evaluator;
   /** When to evaluate (default: every epoch). */
@@ -194,14 +196,17 @@ export class Trainer implements Stateful {
     }
   }
 
-  /** Clip, optimizer step, zero the grads, emit batch-end and wait for held work. */
+  /** Clip, optimizer step, zero the grads, update the average, emit batch-end and wait for held work. */
   async #step(losses: readonly number[], examples: number, ms: number): Promise<void> {
-    const { model, optimizer, bus, clipGradNorm } = this.options;
+    const { model, optimizer, bus, clipGradNorm, ema } = this.options;
     if (clipGradNorm !== undefined) await clipGradNormAsync(model.parameters(), clipGradNorm);
     const lr = optimizer.paramGroups[0]?.lr ?? 0;
     optimizer.step();
     model.zeroGrad();
     this.#pos = { ...this.#pos, step: this.#pos.step + 1 };
+    // Part of the step, not a subscriber: a checkpoint taken on this batch-end then always holds
+    // this step's average, whatever order the bus's subscribers run in.
+    ema?.update(this.#pos.step);
     const loss = losses.reduce((a, b) => a + b, 0) / losses.length;
     const examplesPerSecond = ms > 0 ? (examples * 1000) / ms : 0;
     bus.emit({ type: 'batch-end', epoch: this.#pos.epoch, step: this.#pos.step, loss, lr, examplesPerSecond, batchSize: examples });
