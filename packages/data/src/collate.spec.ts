@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memory } from '@crossmodal/tensor';
-import { collate } from './collate.ts';
+import { collate, collateHost, uploadBatch } from './collate.ts';
 import type { Example } from './types.ts';
 
 const host = (values: number[], shape: number[], int = false) => ({ data: int ? Int32Array.from(values) : Float32Array.from(values), shape });
@@ -45,6 +45,17 @@ describe('collate', () => {
     const before = memory().tensors;
     expect(() => collate([{ a: 1, b: 1 }, { a: 2, b: host([1], [1]) }])).toThrow("field 'b'");
     expect(memory().tensors).toBe(before);
+  });
+
+  it('stacks on the host with collateHost, and uploadBatch gives the tensors collate would', () => {
+    const examples: Example[] = [{ x: host([1, 2], [2]), label: 4 }, { x: host([3, 4], [2]), label: 5 }];
+    const hostBatch = collateHost(examples);
+    expect(hostBatch.x!.shape).toEqual([2, 2]);
+    expect(hostBatch.label!.data).toEqual(Int32Array.of(4, 5));
+    const up = uploadBatch(hostBatch);
+    const direct = collate(examples);
+    expect([up.x!.toArray(), up.label!.dtype]).toEqual([direct.x!.toArray(), direct.label!.dtype]);
+    [...Object.values(up), ...Object.values(direct)].forEach((t) => t.dispose());
   });
 
   it('rejects an empty list', () => {

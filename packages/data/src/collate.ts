@@ -13,6 +13,12 @@ export interface CollateContext {
 /** Turns a list of examples into a batch of tensors. */
 export type CollateFn = (examples: readonly Example[], context: CollateContext) => Batch;
 
+/**
+ * A batch still on the host: every field stacked along a leading axis B (its `shape` includes B).
+ * What `collateHost` gives and a DataLoader's `batchTransform` rewrites before upload.
+ */
+export type HostBatch = { readonly [field: string]: HostTensor };
+
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const isInt32 = (v: number): boolean => Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
@@ -31,13 +37,36 @@ const isHost = (v: unknown): v is HostTensor =>
  * batch.label.dtype;   // 'int32'
  */
 export function collate(examples: readonly Example[], context: CollateContext = {}): Batch {
+  return uploadBatch(collateHost(examples, context), context.backend);
+}
+
+/**
+ * `collate` without the upload: the same stacking and errors, giving host arrays [B, ...S] (so a
+ * batch transform such as `Mixup` can rewrite them before they become tensors).
+ * @example
+ * const host = collateHost([{ label: 3 }, { label: 5 }], {});
+ * host.label;   // { data: Int32Array [3, 5], shape: [2] }
+ */
+export function collateHost(examples: readonly Example[], context: CollateContext = {}): HostBatch {
   if (examples.length === 0) throw new RangeError('collate: got no examples, expected at least one');
   const indices = context.indices ?? examples.map((_, i) => i);
   const first = examples[0]!;
+  const batch: Record<string, HostTensor> = {};
+  for (const field of Object.keys(first)) {
+    batch[field] = isHost(first[field]) ? stackHost(field, examples, indices) : stackNumbers(field, examples, indices);
+  }
+  return batch;
+}
+
+/**
+ * Every field of a host batch as a tensor on `backend` (the engine default when absent): int32
+ * for Int32Array data, float32 otherwise. If one upload fails, the tensors already made are freed.
+ */
+export function uploadBatch(host: HostBatch, backend?: Backend): Batch {
   const batch: Record<string, Tensor> = {};
   try {
-    for (const field of Object.keys(first)) {
-      batch[field] = isHost(first[field]) ? stackHost(field, examples, indices, context) : stackNumbers(field, examples, indices, context);
+    for (const [field, { data, shape }] of Object.entries(host)) {
+      batch[field] = tensor(data, shape, { dtype: data instanceof Int32Array ? 'int32' : 'float32', ...(backend ? { backend } : {}) });
     }
   } catch (err) {
     for (const t of Object.values(batch)) t.dispose();
@@ -54,7 +83,7 @@ function valueOf(field: string, examples: readonly Example[], indices: readonly 
   return v;
 }
 
-function stackNumbers(field: string, examples: readonly Example[], indices: readonly number[], context: CollateContext): Tensor {
+function stackNumbers(field: string, examples: readonly Example[], indices: readonly number[]): HostTensor {
   const values = examples.map((_, i) => {
     const v = valueOf(field, examples, indices, i);
     if (typeof v !== 'number') {
@@ -62,12 +91,10 @@ function stackNumbers(field: string, examples: readonly Example[], indices: read
     }
     return v;
   });
-  const dtype = values.every(isInt32) ? 'int32' : 'float32';
-  const data = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
-  return tensor(data, [values.length], { dtype, ...(context.backend ? { backend: context.backend } : {}) });
+  return { data: values.every(isInt32) ? Int32Array.from(values) : Float32Array.from(values), shape: [values.length] };
 }
 
-function stackHost(field: string, examples: readonly Example[], indices: readonly number[], context: CollateContext): Tensor {
+function stackHost(field: string, examples: readonly Example[], indices: readonly number[]): HostTensor {
   const head = examples[0]![field] as HostTensor;
   const per = sizeOf(head.shape);
   if (head.data.length !== per) {
@@ -90,6 +117,5 @@ function stackHost(field: string, examples: readonly Example[], indices: readonl
     }
     out.set(v.data, i * per);
   });
-  const dtype = out instanceof Int32Array ? 'int32' : 'float32';
-  return tensor(out, [examples.length, ...head.shape], { dtype, ...(context.backend ? { backend: context.backend } : {}) });
+  return { data: out, shape: [examples.length, ...head.shape] };
 }

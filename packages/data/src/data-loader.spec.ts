@@ -131,6 +131,34 @@ describe('DataLoader', () => {
     batches.forEach(disposeBatch);
   });
 
+  it('runs batchTransform on the host batch with its epoch, batch index and indices, then uploads what it returns', async () => {
+    const backend = createCpuBackend();
+    const seen: string[] = [];
+    const loader = new DataLoader(indexDataset(5), {
+      batchSize: 2,
+      backend,
+      batchTransform: (host, { epoch, batch, indices }) => {
+        seen.push(`${epoch}/${batch}: ${indices.join(',')} ${host.index!.data.constructor.name} [${host.x!.shape.join(', ')}]`);
+        return { ...host, doubled: { data: Float32Array.from(host.x!.data, (v) => 2 * v), shape: host.x!.shape } };
+      },
+    });
+    const batches: Batch[] = [];
+    for await (const batch of loader.epoch(3, { startBatch: 1 })) batches.push(batch);
+    expect(seen).toEqual(['3/1: 2,3 Int32Array [2, 2]', '3/2: 4 Int32Array [1, 2]']);
+    expect(batches.map((b) => [b.index!.dtype, b.doubled!.dtype, b.doubled!.toArray()])).toEqual([
+      ['int32', 'float32', [[4, -4], [6, -6]]],
+      ['int32', 'float32', [[8, -8]]],
+    ]);
+    expect(batches.every((b) => b.doubled!.backend === backend)).toBe(true);
+    batches.forEach(disposeBatch);
+  });
+
+  it('refuses a custom collate together with a batchTransform', () => {
+    expect(() => new DataLoader(indexDataset(3), { batchSize: 1, collate: () => ({}), batchTransform: (b) => b })).toThrow(
+      "DataLoader: batchTransform works on the default collate's host batch; pass a custom collate or a batchTransform, not both",
+    );
+  });
+
   it('rejects a non-positive batch size with the value', () => {
     expect(() => new DataLoader(indexDataset(3), { batchSize: 0 })).toThrow('DataLoader: batchSize must be a positive integer, got 0');
   });

@@ -1,9 +1,25 @@
 // The DataLoader: seeded shuffling, batching, drop-last, mid-epoch resume and a bounded read-ahead
 // so that reading (and decoding) the next batches overlaps the training step on the current one.
 import type { Backend } from '@crossmodal/tensor';
-import { collate as defaultCollate, type CollateFn } from './collate.ts';
+import { collate as defaultCollate, collateHost, uploadBatch, type CollateFn, type HostBatch } from './collate.ts';
 import { epochOrder } from './shuffle.ts';
 import type { Batch, Example, IndexedDataset } from './types.ts';
+
+/** Where a batch sits in the run, for a batch transform that draws random numbers per batch. */
+export interface BatchTransformContext {
+  /** The epoch being read. */
+  readonly epoch: number;
+  /** The batch's index in its epoch (the same on a run resumed with `startBatch`). */
+  readonly batch: number;
+  /** The dataset indices of its examples. */
+  readonly indices: readonly number[];
+}
+
+/**
+ * Rewrites a host batch between collation and upload (e.g. `Mixup`); it may return new fields.
+ * It must be a pure function of the batch and the context, so a resumed run repeats it exactly.
+ */
+export type BatchTransform = (batch: HostBatch, context: BatchTransformContext) => HostBatch;
 
 /** Options of a DataLoader. */
 export interface DataLoaderOptions {
@@ -21,6 +37,8 @@ export interface DataLoaderOptions {
   readonly collate?: CollateFn;
   /** Batches read ahead while the consumer works on the current one (default 2; 0 reads on demand). */
   readonly prefetch?: number;
+  /** Rewrites each host batch before upload (Mixup/CutMix); works with the default collate only. */
+  readonly batchTransform?: BatchTransform;
 }
 
 /** Options of one pass over the data. */
@@ -46,13 +64,15 @@ const noop = (): void => undefined;
  */
 export class DataLoader {
   readonly #dataset: IndexedDataset;
-  readonly #options: Required<Omit<DataLoaderOptions, 'backend'>> & { backend?: Backend };
+  readonly #options: Required<Omit<DataLoaderOptions, 'backend' | 'batchTransform'>> & { backend?: Backend; batchTransform?: BatchTransform };
 
   constructor(dataset: IndexedDataset, options: DataLoaderOptions) {
     positiveInt('batchSize', options.batchSize);
     const prefetch = options.prefetch ?? 2;
     if (!(Number.isInteger(prefetch) && prefetch >= 0)) throw new RangeError(`DataLoader: prefetch must be an integer >= 0, got ${prefetch}`);
     if (!(Number.isInteger(dataset.size) && dataset.size >= 0)) throw new RangeError(`DataLoader: dataset.size must be an integer >= 0, got ${dataset.size}`);
+    // A custom collate returns tensors, so there would be no host batch to transform.
+    if (options.batchTransform && options.collate) throw new TypeError('DataLoader: batchTransform works on the default collate\'s host batch; pass a custom collate or a batchTransform, not both');
     this.#dataset = dataset;
     this.#options = {
       batchSize: options.batchSize,
@@ -62,6 +82,7 @@ export class DataLoader {
       collate: options.collate ?? defaultCollate,
       prefetch,
       ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.batchTransform ? { batchTransform: options.batchTransform } : {}),
     };
   }
 
@@ -106,7 +127,7 @@ export class DataLoader {
     let next = startBatch;
     const readAhead = (depth: number): void => {
       while (pending.length < depth && next < total) {
-        const p = this.#load(order, next++);
+        const p = this.#load(order, epoch, next++);
         p.catch(noop); // observed when awaited; this only keeps an unawaited failure from going unhandled
         pending.push(p);
       }
@@ -129,11 +150,12 @@ export class DataLoader {
     return order.subarray(start, Math.min(start + this.#options.batchSize, order.length));
   }
 
-  async #load(order: Int32Array, batch: number): Promise<Batch> {
+  async #load(order: Int32Array, epoch: number, batch: number): Promise<Batch> {
     const indices = Array.from(this.#slice(order, batch));
     const examples: Example[] = await Promise.all(indices.map((i) => this.#dataset.get(i)));
-    const { collate, backend } = this.#options;
-    return collate(examples, { indices, ...(backend ? { backend } : {}) });
+    const { collate, backend, batchTransform } = this.#options;
+    if (!batchTransform) return collate(examples, { indices, ...(backend ? { backend } : {}) });
+    return uploadBatch(batchTransform(collateHost(examples, { indices }), { epoch, batch, indices }), backend);
   }
 }
 

@@ -54,6 +54,30 @@ describe('ClassificationHead', () => {
     expect(head.targets).toEqual(['answer']);
   });
 
+  it('uses soft-target cross-entropy on `<target>Soft` when present, without applying labelSmoothing again', () => {
+    manualSeed(1);
+    const head = new ClassificationHead({ dim: 4, numClasses: 3, labelSmoothing: 0.1 });
+    const x = randn([2, 1, 4]);
+    const label = tensor([2, 0], [2], { dtype: 'int32' });
+    const labelSoft = tensor([[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]], [2, 3]); // Mixup's targets, smoothing already in them
+    const out = head.forward({ streams: { vision: { states: x } } }, { label, labelSoft });
+    const logp = out.logits.logSoftmax(-1);
+    const expected = -(logp.mul(labelSoft).sum().item()) / 2; // −Σ t·log p, mean over B
+    expect(out.loss!.item()).toBeCloseTo(expected, 5);
+    expect(out.loss!.item()).not.toBeCloseTo(crossEntropy(out.logits, labelSoft, { labelSmoothing: 0.1 }).item(), 3);
+    expect(head.targets).toEqual(['label']); // metrics keep reading the class indices
+  });
+
+  it('reads a renamed soft-target field and names a soft target of the wrong shape', () => {
+    const head = identityHead({ softTarget: 'mixed' });
+    const input = { streams: { vision: { states } } };
+    const mixed = tensor([[0.5, 0.5], [1, 0]], [2, 2]);
+    expect(head.forward(input, { mixed }).loss!.item()).toBeCloseTo(crossEntropy(head.forward(input, {}).logits, mixed).item(), 6);
+    expect(() => identityHead().forward(input, { labelSoft: tensor([1, 0], [2], { dtype: 'int32' }) })).toThrow(
+      "classification: soft target 'labelSoft' must be float32 [B, numClasses] = [2, 2], got int32 [2]",
+    );
+  });
+
   it('names the expected width when the pooled vector does not match dim', () => {
     expect(() => new ClassificationHead({ dim: 3, numClasses: 2 }).forward({ streams: { v: { states } } }, {})).toThrow(
       'classification: pooled vector must be [B, 3] (dim), got [2, 2]',

@@ -1,7 +1,7 @@
 // The `classification` head: pool one stream to a vector, Linear to class logits, and
-// cross-entropy against the batch's target field when the batch carries it.
+// cross-entropy against the batch's target field when the batch carries it (soft targets first).
 import type { Batch, Head, HeadInput, HeadOutput, HeadProvider } from '@crossmodal/core';
-import { Dropout, Linear, Module } from '@crossmodal/nn';
+import { Dropout, Linear, Module, softTargetCrossEntropy } from '@crossmodal/nn';
 import { crossEntropy, fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
 import { readOptions, type RawOptions } from '@crossmodal/core';
 
@@ -22,19 +22,26 @@ export interface ClassificationHeadConfig {
   readonly pooling?: Pooling;
   /** Which stream to read (default: the first the model hands over). */
   readonly stream?: string;
-  /** Label smoothing ε of the loss (default 0). */
+  /** Label smoothing ε of the loss on class indices (default 0); soft targets carry their own. */
   readonly labelSmoothing?: number;
   /** Dropout on the pooled vector (default 0). */
   readonly dropout?: number;
   /** Batch field with the int32 class indices (default `label`). */
   readonly target?: string;
+  /**
+   * Batch field with float32 soft targets [B, C] (Mixup/CutMix's, label smoothing included);
+   * default `<target>Soft`. When the batch has it, the loss is soft-target cross-entropy on it.
+   */
+  readonly softTarget?: string;
 }
 
 const POOLINGS: readonly Pooling[] = ['first', 'mean', 'pooled'];
 
 /**
- * Pooled [B, D] → dropout → Linear → logits [B, C]; the loss is cross-entropy (with label
- * smoothing) against `batch[target]` when present.
+ * Pooled [B, D] → dropout → Linear → logits [B, C]. The loss: timm's soft-target cross-entropy on
+ * `batch[softTarget]` when present (training with Mixup/CutMix: the smoothing is already in those
+ * targets, so the head's `labelSmoothing` is not applied again), else cross-entropy with label
+ * smoothing on `batch[target]` when present (e.g. evaluation), else none.
  * @example
  * const head = new ClassificationHead({ dim: 64, numClasses: 3 });
  * head.forward({ streams: { vision: { states } } }, { label }).loss;   // scalar
@@ -51,13 +58,15 @@ export class ClassificationHead extends Module implements Head {
   readonly pooling: Pooling;
   /** The stream it reads, when fixed by config. */
   readonly stream: string | undefined;
-  /** ε of the loss. */
+  /** ε of the loss on class indices. */
   readonly labelSmoothing: number;
+  /** The batch field of soft targets. */
+  readonly softTarget: string;
 
   /** Validates `config` (errors name the field, the value and what was expected). */
   constructor(config: ClassificationHeadConfig | RawOptions) {
     super();
-    const o = readOptions('classification', { ...config }, ['dim', 'numClasses', 'pooling', 'stream', 'labelSmoothing', 'dropout', 'target']);
+    const o = readOptions('classification', { ...config }, ['dim', 'numClasses', 'pooling', 'stream', 'labelSmoothing', 'dropout', 'target', 'softTarget']);
     this.dim = o.int('dim', undefined, 1);
     const numClasses = o.int('numClasses', undefined, 2);
     this.pooling = o.oneOf('pooling', 'first', POOLINGS);
@@ -65,6 +74,8 @@ export class ClassificationHead extends Module implements Head {
     this.labelSmoothing = o.number('labelSmoothing', 0, 0, 1);
     this.drop = new Dropout(o.number('dropout', 0, 0, 0.999));
     this.targets = [o.string('target', 'label')];
+    // Not among `targets`: those are what metrics read and what every labelled batch has (eval batches have no soft targets).
+    this.softTarget = o.string('softTarget', `${this.targets[0]!}Soft`);
     this.fc = new Linear(this.dim, numClasses);
   }
 
@@ -75,6 +86,13 @@ export class ClassificationHead extends Module implements Head {
       throw new ShapeError(`classification: pooled vector must be [B, ${this.dim}] (dim), got ${fmt(pooled.shape)}`);
     }
     const logits = this.fc.forward(this.drop.forward(pooled)); // [B, C]
+    const soft = batch[this.softTarget];
+    if (soft) {
+      if (soft.dtype !== 'float32' || fmt(soft.shape) !== fmt(logits.shape)) {
+        throw new ShapeError(`classification: soft target '${this.softTarget}' must be float32 [B, numClasses] = ${fmt(logits.shape)}, got ${soft.dtype} ${fmt(soft.shape)}`);
+      }
+      return { logits, loss: softTargetCrossEntropy(logits, soft) };
+    }
     const target = batch[this.targets[0]!];
     if (!target) return { logits };
     return { logits, loss: crossEntropy(logits, target, { labelSmoothing: this.labelSmoothing }) };
@@ -105,6 +123,6 @@ export class ClassificationHead extends Module implements Head {
 /** The `classification` head provider. */
 export const classificationHeadProvider: HeadProvider = {
   name: 'classification',
-  description: "pool a stream ('first' | 'mean' | 'pooled') → Linear → class logits; cross-entropy on `label`",
+  description: "pool a stream ('first' | 'mean' | 'pooled') → Linear → class logits; cross-entropy on `label` (soft-target cross-entropy on `labelSoft` when the batch has it)",
   create: (config: RawOptions) => new ClassificationHead(config),
 };

@@ -98,12 +98,22 @@ describe('parseRunConfig', () => {
   it('reports missing sections, bad list entries and a model with neither preset nor parts', () => {
     expect(issuesOf(() => parseRunConfig({ model: {}, metrics: ['accuracy', 3, { k: 2 }], loggers: [{}] }, 'x.yml'))).toEqual([
       'x.yml: model: got {}, expected a model preset, or encoders and a head',
-      'x.yml: data: got nothing, expected data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast? }',
+      'x.yml: data: got nothing, expected data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup? }',
       'x.yml: optimizer: got nothing, expected an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov?, decay? }',
-      'x.yml: train: got nothing, expected train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery? }',
+      'x.yml: train: got nothing, expected train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery?, ema? }',
       'x.yml: metrics[1]: got 3, expected a metric name or { name, ...options }',
       'x.yml: metrics[2].name: got nothing, expected a metric name (a non-empty string)',
       'x.yml: loggers[0].name: got nothing, expected a logger name (a non-empty string)',
+    ]);
+  });
+
+  it('gives train.ema its defaults and checks its fields', () => {
+    expect(parseRunConfig({ ...minimal, train: { epochs: 1, ema: {} } }, 'run.yaml').train.ema).toEqual({ decay: 0.9998, warmup: true, evaluate: 'both', startStep: 0 });
+    expect(issuesOf(() => parseRunConfig({ ...minimal, train: { epochs: 1, ema: { decay: 1.5, evaluate: 'live', startStep: -1, warmUp: false } } }, 'run.yaml'))).toEqual([
+      'run.yaml: train.ema.decay: got 1.5, expected a number in [0, 1]',
+      "run.yaml: train.ema.evaluate: got \"live\", expected 'ema' or 'both'",
+      'run.yaml: train.ema.startStep: got -1, expected an integer ≥ 0',
+      "run.yaml: train.ema.warmUp: got false, expected no such key (did you mean 'warmup'? known keys: decay, warmup, evaluate, startStep)",
     ]);
   });
 

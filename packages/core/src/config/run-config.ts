@@ -28,6 +28,37 @@ export interface DataConfig {
   readonly shuffle: boolean;
   /** Drop a last training batch smaller than `batchSize` (default false). */
   readonly dropLast: boolean;
+  /** Mixup/CutMix on the training batches (off when absent; evaluation is never mixed). */
+  readonly mixup?: MixupConfig;
+}
+
+/**
+ * `data.mixup` (timm's `--mixup 0.8 --cutmix 1.0 --mixup-prob 1 --mixup-switch-prob 0.5
+ * --mixup-mode batch --smoothing 0.1`): the training loader mixes `field` and adds float32 soft
+ * targets `<target>Soft` [B, C], with C the training dataset's `numClasses`.
+ */
+export interface MixupConfig {
+  /** α of Mixup's Beta(α, α) (default 0.8; 0 turns Mixup off). */
+  readonly mixupAlpha: number;
+  /** α of CutMix's Beta(α, α) (default 1.0; 0 turns CutMix off). */
+  readonly cutmixAlpha: number;
+  /** CutMix box sides as fractions [min, max) of the image, instead of from λ. */
+  readonly cutmixMinMax?: readonly [number, number];
+  /** Probability a batch is mixed at all (default 1). */
+  readonly prob: number;
+  /** Probability of CutMix rather than Mixup when both are on (default 0.5). */
+  readonly switchProb: number;
+  /** One draw per batch (`batch`, default), per mirrored pair (`pair`) or per element (`elem`). */
+  readonly mode: 'batch' | 'pair' | 'elem';
+  /**
+   * ε folded into the soft targets (default 0.1). It replaces the head's `labelSmoothing` on
+   * training batches (timm passes `--smoothing` to Mixup); set that one only for the eval loss.
+   */
+  readonly labelSmoothing: number;
+  /** The float32 field mixed, [B, ..., H, W] (default `image`). */
+  readonly field: string;
+  /** The int32 class-index field (default `label`), kept as it is. */
+  readonly target: string;
 }
 
 /** The optimizer and its hyper-parameters. */
@@ -78,6 +109,23 @@ export interface TrainConfig {
   readonly evalEvery?: { readonly epochs?: number; readonly steps?: number };
   /** Loggers show every so many batch-end events (default 1); the bus itself carries every step. */
   readonly logEvery: number;
+  /** Keep an exponential moving average of the weights (off when absent). */
+  readonly ema?: EmaConfig;
+}
+
+/** The weight average of `train.ema` (timm's `--model-ema`, ModelEmaV3's decay rule). */
+export interface EmaConfig {
+  /** The decay the average settles at, in [0, 1] (default 0.9998). */
+  readonly decay: number;
+  /** Ramp the decay up as 1 − (1 + step)^−¾ (default true). */
+  readonly warmup: boolean;
+  /**
+   * Which weights an evaluation scores: `both` (default) the trained model's metrics under their
+   * names plus the average's under `ema/<name>`; `ema` only the average's, still under `ema/<name>`.
+   */
+  readonly evaluate: 'ema' | 'both';
+  /** Optimizer steps before averaging starts (the average copies the weights until then; default 0). */
+  readonly startStep: number;
 }
 
 /** Which checkpoints to keep. */

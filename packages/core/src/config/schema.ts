@@ -38,6 +38,30 @@ const dataSplit = z.looseObject(
   expected('a dataset: { name, split?, limit?, ...options }'),
 );
 
+const probability = () => z.number(expected('a number in [0, 1]')).gte(0, expected('a number in [0, 1]')).lte(1, expected('a number in [0, 1]'));
+
+/** `data.mixup`: Mixup/CutMix on training batches (timm's `Mixup`, DeiT's defaults); `mixup: {}` takes every default. */
+const mixup = z
+  .strictObject(
+    {
+      mixupAlpha: nonNegativeNumber('a number ≥ 0 (Beta(α, α); 0 turns Mixup off)').default(0.8),
+      cutmixAlpha: nonNegativeNumber('a number ≥ 0 (Beta(α, α); 0 turns CutMix off)').default(1),
+      cutmixMinMax: z.tuple([probability(), probability()], expected('[min, max], box sides as fractions of the image, min < max')).optional(),
+      prob: probability().default(1),
+      switchProb: probability().default(0.5),
+      mode: z.enum(['batch', 'pair', 'elem'], expected("one of 'batch', 'pair', 'elem'")).default('batch'),
+      labelSmoothing: fraction().default(0.1),
+      field: name('a batch field').default('image'),
+      target: name('a batch field').default('label'),
+    },
+    expected("mixup: { mixupAlpha?, cutmixAlpha?, cutmixMinMax?, prob?, switchProb?, mode?: 'batch' | 'pair' | 'elem', labelSmoothing?, field?, target? }"),
+  )
+  .superRefine((m, ctx) => {
+    if (m.mixupAlpha === 0 && m.cutmixAlpha === 0) ctx.addIssue({ code: 'custom', path: ['cutmixAlpha'], message: 'a number > 0 here or in mixupAlpha (both 0 mix nothing)' });
+    if (m.cutmixMinMax && !(m.cutmixMinMax[0] < m.cutmixMinMax[1])) ctx.addIssue({ code: 'custom', path: ['cutmixMinMax'], message: '[min, max] with min < max' });
+    if (m.cutmixMinMax && m.cutmixAlpha === 0) ctx.addIssue({ code: 'custom', path: ['cutmixAlpha'], message: 'a number > 0 (cutmixMinMax needs CutMix on)' });
+  });
+
 const data = z.strictObject(
   {
     train: dataSplit,
@@ -46,8 +70,9 @@ const data = z.strictObject(
     evalBatchSize: positiveInt().optional(),
     shuffle: flag().default(true),
     dropLast: flag().default(false),
+    mixup: mixup.optional(),
   },
-  expected('data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast? }'),
+  expected('data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup? }'),
 );
 
 const optimizer = z.strictObject(
@@ -79,6 +104,17 @@ const schedule = z
     if (s.name === 'step' && s.stepSize === undefined) ctx.addIssue({ code: 'custom', path: ['stepSize'], message: "an integer > 0 (the 'step' schedule needs it)" });
   });
 
+/** `train.ema`: an average of the weights (timm's --model-ema); `ema: {}` takes every default. */
+const ema = z.strictObject(
+  {
+    decay: z.number(expected('a number in [0, 1]')).gte(0, expected('a number in [0, 1]')).lte(1, expected('a number in [0, 1]')).default(0.9998),
+    warmup: flag().default(true),
+    evaluate: z.enum(['ema', 'both'], expected("'ema' or 'both'")).default('both'),
+    startStep: nonNegativeInt().default(0),
+  },
+  expected("ema: { decay?, warmup?, evaluate?: 'ema' | 'both', startStep? }"),
+);
+
 const train = z.strictObject(
   {
     epochs: positiveInt(),
@@ -87,8 +123,9 @@ const train = z.strictObject(
     clipGradNorm: positiveNumber().optional(),
     evalEvery: z.strictObject({ epochs: positiveInt().optional(), steps: positiveInt().optional() }, expected('{ epochs?, steps? }')).optional(),
     logEvery: positiveInt().default(1),
+    ema: ema.optional(),
   },
-  expected('train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery? }'),
+  expected('train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery?, ema? }'),
 );
 
 const metric = z.union([name('a metric name'), z.looseObject({ name: name('a metric name') })], expected('a metric name or { name, ...options }'));
