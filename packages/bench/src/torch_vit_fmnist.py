@@ -7,7 +7,11 @@ Model: timm-style pre-norm ViT (patch embedding as a linear layer over p×p patc
 learned positions, LayerNorm eps 1e-6, GELU MLP, head on the class token or the patch-token mean),
 timm's init (truncated N(0, 0.02²) linears and positions, zero biases) unless --init torch.
 Data: Debian's dataset-fashion-mnist IDX files; --pad P random crop with zero padding P, --flip a
-horizontal flip with p = 0.5, then per-dataset normalisation (mean 0.2860, std 0.3530).
+horizontal flip with p = 0.5, --erase P Random Erasing with probability P (torchvision's draws, uniform
+[0, 1) pixels, before normalising, as crossmodal's `random-erasing` with value 'random'), then
+per-dataset normalisation (mean 0.2860, std 0.3530); --mixup A / --cutmix A timm's batch-mode
+Mixup/CutMix (switch p 0.5, label smoothing folded into the targets, soft-target cross-entropy);
+--ema D an EMA of the weights (timm's ModelEmaV3 rule with warm-up), evaluated as ema/accuracy.
 Optimizer: AdamW, linear warm-up over --warmup steps from 0, then cosine to --min-lr, per step.
 
 Run with Debian's python3-torch:
@@ -74,6 +78,62 @@ def augment(x, pad, flip, gen):
     return x
 
 
+def erase(x, p, gen):
+    """torchvision's RandomErasing per image: scale (0.02, 0.33), ratio (0.3, 3.3), uniform [0, 1) values."""
+    b, c, h, w = x.shape
+    x = x.clone()
+    lo, hi = math.log(0.3), math.log(3.3)
+    for k in range(b):
+        if torch.rand(1, generator=gen).item() >= p:
+            continue
+        for _ in range(10):
+            area = h * w * (0.02 + 0.31 * torch.rand(1, generator=gen).item())
+            aspect = math.exp(lo + (hi - lo) * torch.rand(1, generator=gen).item())
+            eh, ew = round(math.sqrt(area * aspect)), round(math.sqrt(area / aspect))
+            if eh < h and ew < w:
+                i = int(torch.randint(0, h - eh + 1, (1,), generator=gen))
+                j = int(torch.randint(0, w - ew + 1, (1,), generator=gen))
+                x[k, :, i:i + eh, j:j + ew] = torch.rand(c, eh, ew, generator=gen)
+                break
+    return x
+
+
+def mix(x, y, a, gen, classes=10):
+    """timm's Mixup in batch mode: one λ per batch, partner = the batch reversed; returns soft targets."""
+    off = a.smoothing / classes
+    onehot = F.one_hot(y, classes).float() * (1 - a.smoothing) + off
+    use_cutmix = a.cutmix > 0 and (a.mixup <= 0 or torch.rand(1, generator=gen).item() < 0.5)
+    alpha = a.cutmix if use_cutmix else a.mixup
+    lam = float(np.random.default_rng(int(torch.randint(0, 2**31, (1,), generator=gen))).beta(alpha, alpha))
+    if use_cutmix:
+        h, w = x.shape[2:]
+        r = math.sqrt(1 - lam)
+        ch, cw = int(h * r), int(w * r)
+        cy, cx = int(torch.randint(0, h, (1,), generator=gen)), int(torch.randint(0, w, (1,), generator=gen))
+        y0, y1 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
+        x0, x1 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+        x = x.clone()
+        x[:, :, y0:y1, x0:x1] = x.flip(0)[:, :, y0:y1, x0:x1]
+        lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)
+    else:
+        x = x * lam + x.flip(0) * (1 - lam)
+    return x, onehot * lam + onehot.flip(0) * (1 - lam)
+
+
+class Ema:
+    """timm's ModelEmaV3 update: decay = min(D, 1 − (1 + step)^−3/4) with warm-up."""
+
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model, step):
+        d = min(self.decay, 1 - (1 + step) ** -0.75)
+        for k, v in model.state_dict().items():
+            self.shadow[k].mul_(d).add_(v.detach(), alpha=1 - d)
+
+
 class Vit(nn.Module):
     def __init__(self, a):
         super().__init__()
@@ -106,6 +166,18 @@ class Vit(nn.Module):
         return self.head(x[:, 0] if self.pool == "token" else x[:, 1:].mean(1))
 
 
+@torch.no_grad()
+def evaluate(model, xte, yte, smoothing):
+    model.eval()
+    correct, tl = 0, 0.0
+    for i in range(0, len(yte), 500):
+        logits = model(xte[i:i + 500])
+        # with the training label smoothing, as crossmodal's mean-loss metric (the head's loss) reports it
+        tl += F.cross_entropy(logits, yte[i:i + 500], reduction="sum", label_smoothing=smoothing).item()
+        correct += (logits.argmax(1) == yte[i:i + 500]).sum().item()
+    return {"accuracy": correct / len(yte), "loss": tl / len(yte)}
+
+
 def lr_at(step, total, a):
     if step < a.warmup:
         return a.lr * (step + 1) / a.warmup
@@ -117,7 +189,7 @@ def main():
     ap = argparse.ArgumentParser()
     for k, v in dict(patch=4, dim=64, depth=4, heads=4, mlp=128, epochs=2, batch=64, warmup=300, threads=2, pad=0, seed=0).items():
         ap.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
-    for k, v in dict(lr=2e-3, wd=0.05, min_lr=1e-5, smoothing=0.0, drop_path=0.0).items():
+    for k, v in dict(lr=2e-3, wd=0.05, min_lr=1e-5, smoothing=0.0, drop_path=0.0, erase=0.0, mixup=0.0, cutmix=0.0, ema=0.0).items():
         ap.add_argument(f"--{k.replace('_', '-')}", type=float, default=v)
     ap.add_argument("--flip", action="store_true")
     ap.add_argument("--init", choices=["timm", "torch"], default="timm")
@@ -145,6 +217,7 @@ def main():
     total = steps_per_epoch * a.epochs
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     out = open(a.out, "w")
+    ema = Ema(model, a.ema) if a.ema > 0 else None
     step, t0 = 0, time.perf_counter()
     for epoch in range(a.epochs):
         model.train()
@@ -152,13 +225,22 @@ def main():
         losses, te = [], time.perf_counter()
         for i in range(steps_per_epoch):
             idx = order[i * a.batch:(i + 1) * a.batch]
-            x = ((augment(xtr[idx], a.pad, a.flip, gen) - MEAN) / STD).to(dev)
+            x = augment(xtr[idx], a.pad, a.flip, gen)
+            if a.erase > 0:
+                x = erase(x, a.erase, gen)
+            x = ((x - MEAN) / STD).to(dev)
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, a)
-            loss = F.cross_entropy(model(x), ytr[idx].to(dev), label_smoothing=a.smoothing)
+            if a.mixup > 0 or a.cutmix > 0:
+                x, soft = mix(x, ytr[idx].to(dev), a, gen)
+                loss = torch.sum(-soft * F.log_softmax(model(x), dim=-1), dim=-1).mean()
+            else:
+                loss = F.cross_entropy(model(x), ytr[idx].to(dev), label_smoothing=a.smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if ema is not None:
+                ema.update(model, step)
             losses.append(loss.item())
             step += 1
             if step % 10 == 0:
@@ -166,17 +248,15 @@ def main():
         if dev.type == "cuda":
             torch.cuda.synchronize()
         train_s = time.perf_counter() - te
-        model.eval()
-        correct, tl = 0, 0.0
-        with torch.no_grad():
-            for i in range(0, len(yte), 500):
-                logits = model(xte[i:i + 500])
-                # with the training label smoothing, as crossmodal's mean-loss metric (the head's loss) reports it
-                tl += F.cross_entropy(logits, yte[i:i + 500], reduction="sum", label_smoothing=a.smoothing).item()
-                correct += (logits.argmax(1) == yte[i:i + 500]).sum().item()
+        metrics = evaluate(model, xte, yte, a.smoothing)
+        if ema is not None:
+            live = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            model.load_state_dict(ema.shadow)
+            metrics.update({f"ema/{k}": v for k, v in evaluate(model, xte, yte, a.smoothing).items()})
+            model.load_state_dict(live)
         # The shape of crossmodal's jsonl logger events, so `crossmodal curves` reads both logs.
         rec = {"type": "eval-end", "epoch": epoch + 1, "step": step, "split": "test",
-               "metrics": {"accuracy": correct / len(yte), "loss": tl / len(yte)},
+               "metrics": metrics,
                "train_loss": sum(losses) / len(losses), "images_per_s": len(ytr) / train_s, "elapsed_s": time.perf_counter() - t0}
         out.write(json.dumps(rec) + "\n")
         out.flush()
