@@ -45,6 +45,7 @@ export { BackendRegistry, BackendUnavailableError, BACKEND_KIND_ORDER, type Back
 // Models composed from parts.
 export { ModelRegistry } from './model/model-registry.ts';
 export { ComposedModel, EncodersByStream, BatchFieldError } from './model/composed-model.ts';
+export { firstToken, maskedMean, pickStream, type NamedSequence } from './model/head-streams.ts';
 export {
   mergeModelConfig, deepMerge, partOptions, ModelConfigError,
   type ModelConfigInput, type PartConfigInput, type ResolvedModelConfig,

@@ -3,7 +3,7 @@
 import type { Batch, Head, HeadInput, HeadOutput, HeadProvider } from '@crossmodal/core';
 import { Dropout, Linear, Module, softTargetCrossEntropy } from '@crossmodal/nn';
 import { crossEntropy, fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
-import { readOptions, type RawOptions } from '@crossmodal/core';
+import { firstToken, maskedMean, pickStream, readOptions, type RawOptions } from '@crossmodal/core';
 
 /** How the head turns a sequence into one vector. */
 export type Pooling = 'first' | 'mean' | 'pooled';
@@ -104,19 +104,8 @@ export class ClassificationHead extends Module implements Head {
       if (!input.pooled) throw new Error("classification: pooling 'pooled' needs the model's pooled vector, but it gave none; use pooling 'first' or 'mean'");
       return input.pooled;
     }
-    const names = Object.keys(input.streams);
-    const name = this.stream ?? names[0];
-    const seq = name === undefined ? undefined : input.streams[name];
-    if (!seq) {
-      throw new Error(`classification: no stream '${name ?? ''}' to read (streams: ${names.join(', ') || 'none'})`);
-    }
-    const { states, mask } = seq; // [B, N, D], [B, N]
-    if (states.rank !== 3) throw new ShapeError(`classification: stream '${name}' states must be [B, N, D], got ${fmt(states.shape)}`);
-    if (this.pooling === 'first') return states.slice([0, 0], [states.shape[0]!, 1]).squeeze(1); // [B, D]
-    if (!mask) return states.mean(1); // [B, D]
-    const weights = mask.cast('float32').unsqueeze(-1); // [B, N, 1]
-    const counts = weights.sum(1).maximum(1); // [B, 1]: an all-padding row divides by 1, not 0
-    return states.mul(weights).sum(1).div(counts); // [B, D]
+    const { states, mask } = pickStream('classification', input, this.stream); // [B, N, D], [B, N]
+    return this.pooling === 'first' ? firstToken(states) : maskedMean(states, mask); // [B, D]
   }
 }
 

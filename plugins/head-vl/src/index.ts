@@ -8,7 +8,7 @@ export {
 export { ReferringHead, referringHeadProvider, type ReferringHeadConfig, type ReferringLoss } from './referring-head.ts';
 export { alignmentScores, MatchingHead, matchingHeadProvider, type MatchingHeadConfig } from './matching-head.ts';
 export { recallAt10Metric, recallAt1Metric, recallAt5Metric, recallAtKMetric, recallHits } from './retrieval-metric.ts';
-export { AttFlat, DensePooler, firstToken, maskedMean, McanLayerNorm, pickStream, type NamedSequence } from './pooling.ts';
+export { AttFlat, DensePooler, McanLayerNorm } from './pooling.ts';
 export {
   AttFlatPooler, AttFlatSumPooler, ClsTanhPooler, createPooler, ModelPooled, POOLING_OPTIONS, POOLINGS, ProductPooler, StreamPooler,
   type Pooler, type PoolingName, type TwoStreams,

@@ -1,9 +1,9 @@
 // Poolers by name: what a VL head's `pooling` option picks, each a Module from a head's input to
 // [B, outDim], with the options it reads checked here (an option a pooling does not read is an error).
-import type { HeadInput, OptionReader, RawOptions } from '@crossmodal/core';
+import { firstToken, maskedMean, pickStream, type HeadInput, type OptionReader, type RawOptions } from '@crossmodal/core';
 import { Module } from '@crossmodal/nn';
 import { fmt, ShapeError, type Tensor } from '@crossmodal/tensor';
-import { AttFlat, DensePooler, firstToken, maskedMean, McanLayerNorm, pickStream } from './pooling.ts';
+import { AttFlat, DensePooler, McanLayerNorm } from './pooling.ts';
 
 /**
  * `pooled`: the model's pooled vector; `first`: a stream's first position; `mean`: a stream's

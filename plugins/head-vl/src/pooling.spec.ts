@@ -2,7 +2,7 @@
 import { readOptions, type RawOptions } from '@crossmodal/core';
 import { manualSeed, randn, tensor, type Tensor } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
-import { AttFlat, DensePooler, firstToken, maskedMean, McanLayerNorm, pickStream } from './pooling.ts';
+import { AttFlat, DensePooler, McanLayerNorm } from './pooling.ts';
 import { createPooler, POOLING_OPTIONS, type Pooler } from './poolers.ts';
 
 // [B=2, N=3, D=2]: row b, position n holds (10b + n, −(10b + n)).
@@ -14,20 +14,6 @@ function pooler(config: RawOptions, dim = 2): Pooler {
   const o = readOptions('spec', config, ['dim', ...POOLING_OPTIONS]);
   return createPooler('spec', config, o, dim);
 }
-
-describe('firstToken and maskedMean', () => {
-  it('take the first position, and average only real positions', () => {
-    expect(rows(firstToken(states))).toEqual([[0, 0], [10, -10]]);
-    expect(rows(maskedMean(states, mask))).toEqual([[0.5, -0.5], [10, -10]]);
-    expect(rows(maskedMean(states))).toEqual([[1, -1], [11, -11]]);
-  });
-
-  it('gives zeros for a row with no real position, and ignores NaN in padding', () => {
-    const padded = tensor([[[1, 2], [Number.NaN, Number.POSITIVE_INFINITY]]], [1, 2, 2]);
-    expect(rows(maskedMean(padded, tensor([[1, 0]], [1, 2], { dtype: 'int32' })))).toEqual([[1, 2]]);
-    expect(rows(maskedMean(padded.slice([0, 0], [1, 1]), tensor([[0]], [1, 1], { dtype: 'int32' })))).toEqual([[0, 0]]);
-  });
-});
 
 describe('DensePooler', () => {
   it('applies Linear then tanh (BERT/LXMERT) or ReLU (ViLBERT) to the first position', () => {
@@ -72,18 +58,6 @@ describe('McanLayerNorm', () => {
     const got = norm.forward(tensor([[1, 2, 3, 6]], [1, 4])).dataSync();
     [-2, -1, 0, 3].forEach((c, i) => expect(got[i]).toBeCloseTo(c / (std + 0.5), 6));
     expect(() => new McanLayerNorm(1)).toThrow('McanLayerNorm: dim must be an integer ≥ 2 (the std divides by D − 1), got 1');
-  });
-});
-
-describe('pickStream', () => {
-  it('reads the named stream, else the first, and names what is wrong', () => {
-    const input = { streams: { vision: { states, mask }, text: { states: states.mul(2) } } };
-    expect(pickStream('h', input, undefined, 2).name).toBe('vision');
-    expect(pickStream('h', input, 'text', 2).mask).toBeUndefined();
-    expect(() => pickStream('h', input, 'audio', 2)).toThrow("h: no stream 'audio' to read (streams: vision, text)");
-    expect(() => pickStream('h', input, 'text', 3)).toThrow("h: stream 'text' states must be [B, N, 3], got [2, 3, 2]");
-    const badMask = { streams: { vision: { states, mask: tensor([[1, 1]], [1, 2], { dtype: 'int32' }) } } };
-    expect(() => pickStream('h', badMask, undefined, 2)).toThrow("h: stream 'vision' mask [1, 2] must be [B, N] = [2, 3]");
   });
 });
 

@@ -2,10 +2,9 @@
 // states, ViLBERT's `vision_logit`), padding regions at −∞, and either softmax cross-entropy
 // against the target region's index or BCE against a per-region label (ViLBERT's refer tasks).
 import type { Batch, Head, HeadInput, HeadOutput, HeadProvider, RawOptions } from '@crossmodal/core';
-import { readOptions } from '@crossmodal/core';
+import { pickStream, readOptions } from '@crossmodal/core';
 import { Dropout, Linear, Module } from '@crossmodal/nn';
 import { binaryCrossEntropyWithLogits, crossEntropy, fmt, ShapeError, where, type Tensor } from '@crossmodal/tensor';
-import { pickStream } from './pooling.ts';
 
 /**
  * `softmax-ce`: one target region per expression, int32 [B] indices, cross-entropy over the real
