@@ -59,10 +59,10 @@ describe('ConsoleLogger', () => {
     expect(await render(false, run, 1000)).toBe(
       [
         'run r1 on backend cpu (forced by config), 4 steps → runs/x',
-        'epoch 1 step 2/4 loss 0.5000 ema 0.9500 lr 1.00e-2 1234 ex/s',
+        'epoch 1 step 2/4 loss 0.5000 smoothed 0.9500 lr 1.00e-2 1234 ex/s',
         'eval epoch 1 step 2 [test]: accuracy 0.7500 loss 0.6123',
         'checkpoint (best) step 2 → runs/x/checkpoints/best',
-        'epoch 2 step 4/4 loss 0.1250 ema 0.8045 lr 1.00e-2 1234 ex/s',
+        'epoch 2 step 4/4 loss 0.1250 smoothed 0.8045 lr 1.00e-2 1234 ex/s',
         'run completed at step 4 after 0:11: accuracy 0.9000',
         '',
       ].join('\n'),

@@ -165,10 +165,10 @@ export class ConsoleLogger implements Logger {
     this.#line(`run ${e.status}${why} at step ${e.step} after ${formatDuration(seconds)}${metrics}`);
   }
 
-  /** `epoch 2 step 40/600 loss 0.8123 ema 0.8450 lr 1.00e-2 2345 ex/s` */
+  /** `epoch 2 step 40/600 loss 0.8123 smoothed 0.8450 lr 1.00e-2 2345 ex/s` */
   #plainProgress(p: Progress, e: EventOf<'batch-end'>): string {
     const of = p.totalSteps === undefined ? '' : `/${p.totalSteps}`;
-    return `epoch ${e.epoch + 1} step ${e.step}${of} loss ${formatValue(e.loss)} ema ${formatValue(this.#ema ?? e.loss)} ${this.#rateText(e)}`;
+    return `epoch ${e.epoch + 1} step ${e.step}${of} loss ${formatValue(e.loss)} smoothed ${formatValue(this.#ema ?? e.loss)} ${this.#rateText(e)}`;
   }
 
   /** `epoch 2/20 [####------] 12/30 ETA 0:07 loss 0.8123 lr 1.00e-2 2345 ex/s` */
