@@ -2,6 +2,7 @@
 // <what>`, JSON/YAML text with syntax errors located, and `--set` overrides.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
+import { issuesOf } from './issues.spec-helper.ts';
 import { applyOverrides } from './overrides.ts';
 import { parseConfigText, parseRunConfig } from './parse.ts';
 
@@ -12,16 +13,6 @@ const minimal = {
   train: { epochs: 2 },
 };
 
-/** The ConfigError lines thrown by `run`. */
-function issuesOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseRunConfig', () => {
   it('fills in every default', () => {

@@ -2,7 +2,7 @@
 import { disposeBatch, type DataLoader } from '@crossmodal/data';
 import { createCpuBackend } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/config-error.ts';
+import { issuesOf } from '../config/issues.spec-helper.ts';
 import { parseRunConfig } from '../config/parse.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import { DATASETS } from '../di/tokens.ts';
@@ -18,15 +18,6 @@ const base = (data: Record<string, unknown> = {}): RunConfigInput => ({
   train: { epochs: 1 },
 });
 
-function issuesOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 /** A dataset that says nothing about its classes. */
 const unlabelledPlugin: Plugin = {
