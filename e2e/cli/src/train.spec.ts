@@ -72,7 +72,7 @@ describe('crossmodal train (2 epochs × 4 steps of mlp-spirals)', () => {
   it('prints plain progress lines when stdout is not a terminal', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^run small-\S+ on backend cpu \(.+\), 8 steps → runs\/small$/);
-    expect(lines).toContain(lines.find((l) => /^epoch \d+ step 4\/8 loss \d+\.\d{4} ema \d+\.\d{4} lr \S+ \d+ ex\/s$/.test(l)));
+    expect(lines).toContain(lines.find((l) => /^epoch \d+ step 4\/8 loss \d+\.\d{4} smoothed \d+\.\d{4} lr \S+ \d+ ex\/s$/.test(l)));
     expect(lines.at(-2)).toMatch(/^run completed at step 8 after \d+:\d\d: /);
     // The closing summary: the last evaluation's accuracy, the backend, 8 steps × 15 examples.
     expect(lines.at(-1)).toMatch(/^test accuracy \d+\.\d\d% on backend cpu: 120 training images in \d+:\d\d, \d+ images\/s over \d+:\d\d of training steps$/);
