@@ -12,7 +12,7 @@ export type Command =
   | ({ readonly kind: 'attention'; readonly checkpoint: string; readonly index?: number; readonly image?: string; readonly out?: string; readonly split?: string } & RunSource & WeightsOption)
   | ({ readonly kind: 'average'; readonly checkpoints: readonly string[]; readonly out: string; readonly greedy: boolean } & RunSource & WeightsOption)
   | ({ readonly kind: 'pos-embed'; readonly checkpoint: string; readonly out?: string } & WeightsOption)
-  | { readonly kind: 'curves'; readonly runs: readonly string[]; readonly out?: string; readonly labels?: readonly string[]; readonly smoothing?: number; readonly maxStep?: number }
+  | { readonly kind: 'curves'; readonly runs: readonly string[]; readonly out?: string; readonly labels?: readonly string[]; readonly smoothing?: number; readonly maxStep?: number; readonly json?: string }
   | ({ readonly kind: 'import'; readonly checkpoint: string; readonly out: string } & ImportOptions & RunSource);
 
 /** `crossmodal import`'s choices besides the file and the run config. */
@@ -56,7 +56,7 @@ export const VALUE_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   attention: ['--index', '--image', '--out', '--split', '--config', '--set', '--backend', '--weights'],
   average: ['--out', '--config', '--set', '--backend', '--weights'],
   'pos-embed': ['--out', '--weights'],
-  curves: ['--out', '--labels', '--smoothing', '--max-step'],
+  curves: ['--out', '--labels', '--smoothing', '--max-step', '--json'],
   import: ['--model', '--config', '--set', '--num-classes', '--image-size', '--interpolation', '--format', '--key', '--out'],
 };
 
@@ -238,7 +238,7 @@ function parseStudy(command: Exclude<CommandName, 'train' | 'eval' | 'list' | 'i
   return parseCurves(p, out);
 }
 
-/** `curves <run>... [--labels a,b] [--smoothing w] [--max-step n] [--out f.png]`. */
+/** `curves <run>... [--labels a,b] [--smoothing w] [--max-step n] [--out f.png] [--json f.json]`. */
 function parseCurves(p: Parsed, out: string | undefined): Command {
   const runs = [...p.positionals];
   if (runs.length === 0) throw new UsageError('curves: missing <run-dir | events.jsonl>... (usage: crossmodal curves <run>... [--out <file.png>])');
@@ -253,5 +253,9 @@ function parseCurves(p: Parsed, out: string | undefined): Command {
   const maxStepText = valueOf(p, '--max-step');
   const maxStep = maxStepText === undefined ? undefined : Number(maxStepText);
   if (maxStep !== undefined && !(Number.isInteger(maxStep) && maxStep >= 1)) throw new UsageError(`curves: --max-step must be a whole number ≥ 1, got '${maxStepText}'`);
-  return { kind: 'curves', runs, ...maybe('out', out), ...maybe('labels', labels), ...maybe('smoothing', smoothing), ...maybe('maxStep', maxStep) };
+  const json = valueOf(p, '--json');
+  return {
+    kind: 'curves', runs, ...maybe('out', out), ...maybe('labels', labels), ...maybe('smoothing', smoothing), ...maybe('maxStep', maxStep),
+    ...maybe('json', json),
+  };
 }

@@ -12,7 +12,7 @@ Usage:
   crossmodal attention <checkpoint> (--index <n> | --image <file.png>) [--out <dir>] [--split <name>]
   crossmodal average <checkpoint>... --out <dir> [--greedy] [--config <run.yaml>]
   crossmodal pos-embed <checkpoint> [--out <file.png>]
-  crossmodal curves <run-dir | events.jsonl>... [--labels a,b] [--out <file.png>]
+  crossmodal curves <run-dir | events.jsonl>... [--labels a,b] [--out <file.png>] [--json <file.json>]
   crossmodal import <checkpoint.{pth,pt,bin,safetensors}> (--model <preset> | --config <run.yaml>) --out <dir>
   crossmodal help [<command>] | --help | --version
 
@@ -108,7 +108,7 @@ tokens are inferred). A checkpoint without one is refused.
                        weights a run with train.ema saved beside them (ema.safetensors)
 `,
   curves: `Usage: crossmodal curves <run-dir | events.jsonl>... [--labels a,b,...] [--smoothing <w>]
-                         [--max-step <n>] [--out <file.png>]
+                         [--max-step <n>] [--out <file.png>] [--json <file.json>]
 
 One run: plots its training curves from its JSONL event log (the jsonl logger): train loss per
 step, and the eval metrics (loss and accuracy panels) per evaluation.
@@ -121,6 +121,9 @@ the gap of the last 50 steps' means) and the last common evaluation's difference
   --smoothing <w>      EMA weight for the train-loss lines, in [0, 1) (default 0; 0.9 for several runs)
   --max-step <n>       plot only steps ≤ n
   --out <file.png>     default <run>/curves.png (one run) or <first run>/compare.png
+  --json <file.json>   also write each run's evaluations as a table: step, every metric, and the
+                       mean train loss since the evaluation before (a resumed run's repeated
+                       steps count once)
 `,
   import: `Usage: crossmodal import <checkpoint.{pth,pt,bin,safetensors}> (--model <preset> | --config <run.yaml>) --out <dir>
                          [--set path=value]... [--num-classes <n>] [--image-size <px>]

@@ -1,6 +1,6 @@
 // Training curves: parsing a JSONL log as logger-jsonl writes it, nice ticks, and the plotted image.
 import { describe, expect, it } from 'vitest';
-import { parseRunEvents, plotTrainingCurves, smoothCurve } from './curves.ts';
+import { evaluationTable, parseRunEvents, plotTrainingCurves, smoothCurve } from './curves.ts';
 import { decodePng, encodePng } from './png/png.ts';
 import { formatTick, niceTicks, plotLines, SERIES_COLORS } from './plot.ts';
 
@@ -26,8 +26,54 @@ describe('parseRunEvents', () => {
     expect(curves.metrics.get('test/accuracy')).toEqual([[10, 0.62], [20, 0.81]]);
   });
 
+  it('keeps, for a resumed run, what the resumed process logged from its checkpoint step on', () => {
+    const resumed = parseRunEvents([
+      { type: 'run-start', runId: 'r' },
+      { type: 'batch-end', step: 1, loss: 4, lr: 0.1 },
+      { type: 'batch-end', step: 2, loss: 3, lr: 0.1 },
+      { type: 'eval-end', step: 2, split: 'test', metrics: { accuracy: 0.5 } }, // checkpoint at step 2
+      { type: 'batch-end', step: 3, loss: 100, lr: 0.1 }, // then killed after step 4's eval
+      { type: 'batch-end', step: 4, loss: 100, lr: 0.1 },
+      { type: 'eval-end', step: 4, split: 'test', metrics: { accuracy: 0.1 } },
+      { type: 'run-start', runId: 'r' }, // --resume from step 2
+      { type: 'batch-end', step: 3, loss: 2, lr: 0.05 },
+      { type: 'batch-end', step: 4, loss: 1, lr: 0.05 },
+      { type: 'eval-end', step: 4, split: 'test', metrics: { accuracy: 0.9 } },
+    ].map((e) => JSON.stringify(e)).join('\n'));
+    expect(resumed.loss).toEqual([[1, 4], [2, 3], [3, 2], [4, 1]]);
+    expect(resumed.lr).toEqual([[1, 0.1], [2, 0.1], [3, 0.05], [4, 0.05]]);
+    expect(resumed.metrics.get('test/accuracy')).toEqual([[2, 0.5], [4, 0.9]]);
+  });
+
   it('names the line that is not JSON', () => {
     expect(() => parseRunEvents('{"type":"run-start"}\n{oops\n')).toThrow(/^parseRunEvents: line 2 is not JSON \(.*\): \{oops$/);
+  });
+});
+
+describe('evaluationTable', () => {
+  it('lists each evaluation with its metrics and the mean train loss since the one before', () => {
+    const rows = evaluationTable(parseRunEvents(log));
+    expect(rows.map((r) => r.step)).toEqual([10, 20]);
+    expect(rows[0]!.metrics).toEqual({ 'test/accuracy': 0.62, 'test/loss': 0.9 });
+    let first = 0;
+    let second = 0;
+    for (let i = 1; i <= 10; i++) first += 2.3 / i / 10;
+    for (let i = 11; i <= 20; i++) second += 2.3 / i / 10;
+    expect(rows[0]!.trainLoss).toBeCloseTo(first, 12);
+    expect(rows[1]!.trainLoss).toBeCloseTo(second, 12);
+  });
+
+  it('has no train loss for an evaluation with no step logged since the one before', () => {
+    const twice = parseRunEvents([
+      { type: 'batch-end', step: 1, loss: 4, lr: 0.1 },
+      { type: 'batch-end', step: 2, loss: 2, lr: 0.1 },
+      { type: 'eval-end', step: 2, split: 'test', metrics: { accuracy: 0.7 } },
+      { type: 'eval-end', step: 3, split: 'test', metrics: { accuracy: 0.8 } },
+    ].map((e) => JSON.stringify(e)).join('\n'));
+    expect(evaluationTable(twice)).toEqual([
+      { step: 2, trainLoss: 3, metrics: { 'test/accuracy': 0.7 } },
+      { step: 3, trainLoss: null, metrics: { 'test/accuracy': 0.8 } },
+    ]);
   });
 });
 

@@ -25,7 +25,9 @@ type LoggedEvent =
 
 /**
  * Reads the curves out of a JSONL event log: batch-end gives loss and lr, eval-end gives metrics. Other events,
- * blank lines, and null values (the logger writes NaN/Infinity as null) are skipped.
+ * blank lines, and null values (the logger writes NaN/Infinity as null) are skipped. A resumed run appends
+ * to its log from its checkpoint's step on: where the steps go back, what was logged from there on is
+ * dropped, so each step keeps the value of the run that went on from it.
  * @example
  * const curves = parseRunEvents(readFileSync('runs/vit/events.jsonl', 'utf8'));
  * curves.metrics.get('test/accuracy'); // [[469, 0.81], [938, 0.86], …]
@@ -35,6 +37,7 @@ export function parseRunEvents(jsonl: string): RunCurves {
   const loss: CurvePoint[] = [];
   const lr: CurvePoint[] = [];
   const metrics = new Map<string, CurvePoint[]>();
+  let lastStep = -Infinity;
   jsonl.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let event: LoggedEvent;
@@ -45,6 +48,17 @@ export function parseRunEvents(jsonl: string): RunCurves {
     }
     if (typeof event !== 'object' || event === null) throw new Error(`parseRunEvents: line ${i + 1} is not a JSON object`);
     if (event.type === 'batch-end' && 'loss' in event) {
+      if (event.step <= lastStep) {
+        // Resumed: forget what the interrupted process logged from this step on.
+        const keep = (points: CurvePoint[]): void => {
+          const at = points.findIndex(([step]) => step >= event.step);
+          if (at >= 0) points.length = at;
+        };
+        keep(loss);
+        keep(lr);
+        for (const points of metrics.values()) keep(points);
+      }
+      lastStep = event.step;
       if (typeof event.loss === 'number') loss.push([event.step, event.loss]);
       if (typeof event.lr === 'number') lr.push([event.step, event.lr]);
     } else if (event.type === 'eval-end' && 'metrics' in event) {
@@ -57,6 +71,41 @@ export function parseRunEvents(jsonl: string): RunCurves {
     }
   });
   return { loss, lr, metrics };
+}
+
+/** One evaluation of a run, as {@link evaluationTable} lists them. */
+export interface EvaluationRow {
+  /** The optimizer step it was made at. */
+  readonly step: number;
+  /** Mean train loss over the steps logged since the previous evaluation (null when none was logged). */
+  readonly trainLoss: number | null;
+  /** Every metric logged at this step, by `split/metric`. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/**
+ * The run's evaluations in step order, each with the mean train loss since the one before: the
+ * per-epoch table a report quotes (`crossmodal curves --json`).
+ * @example
+ * evaluationTable(parseRunEvents(log))[0]; // { step: 938, trainLoss: 1.53, metrics: { 'test/accuracy': 0.81, … } }
+ */
+export function evaluationTable(curves: RunCurves): EvaluationRow[] {
+  const byStep = new Map<number, Record<string, number>>();
+  for (const [key, points] of curves.metrics) {
+    for (const [step, value] of points) {
+      if (!byStep.has(step)) byStep.set(step, {});
+      byStep.get(step)![key] = value;
+    }
+  }
+  const steps = [...byStep.keys()].sort((a, b) => a - b);
+  const loss = [...curves.loss].sort((a, b) => a[0] - b[0]);
+  let i = 0;
+  return steps.map((step) => {
+    let sum = 0;
+    let count = 0;
+    for (; i < loss.length && loss[i]![0] <= step; i++, count++) sum += loss[i]![1];
+    return { step, trainLoss: count === 0 ? null : sum / count, metrics: byStep.get(step)! };
+  });
 }
 
 /**

@@ -20,7 +20,8 @@ export {
 } from './pos-embed.ts';
 export { SERIES_COLORS, formatTick, niceTicks, plotLines, type PlotOptions, type Series } from './plot.ts';
 export {
-  parseRunEvents, plotTrainingCurves, smoothCurve, type CurvePoint, type RunCurves, type TrainingCurvesOptions,
+  evaluationTable, parseRunEvents, plotTrainingCurves, smoothCurve,
+  type CurvePoint, type EvaluationRow, type RunCurves, type TrainingCurvesOptions,
 } from './curves.ts';
 export {
   lossAgreement, plotRunComparison, type LabelledRun, type LossAgreement, type RunComparisonOptions,

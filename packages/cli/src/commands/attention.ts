@@ -5,7 +5,8 @@ import type { Batch, Dataset, Model, RunConfig, Runtime } from '@crossmodal/core
 import { collate } from '@crossmodal/data';
 import { tensor, type Backend, type Tensor } from '@crossmodal/tensor';
 import { decodePng, encodePng, resizeBilinear, toRgb, type HostArray } from '@crossmodal/viz';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@crossmodal/core/node';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
 import { loadCheckpointRun, modelName, withCheckpointModel } from '../checkpoint-run.ts';
@@ -164,7 +165,7 @@ export async function attentionCommand(command: AttentionCommand, io: CliIo, imp
     io.stdout(`attention of ${name}${run.weights === 'ema' ? ' (weight average)' : ''} on ${what}: ${pictures.length} pictures → ${relative(io.cwd, outDir) || '.'}\n`);
     for (const picture of pictures) {
       const path = join(outDir, picture.file);
-      await writeFile(path, encodePng(picture.image));
+      await writeFileAtomic(path, encodePng(picture.image));
       io.stdout(`wrote ${relative(io.cwd, path)}\n`);
     }
     return EXIT.ok;

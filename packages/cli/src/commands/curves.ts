@@ -1,7 +1,8 @@
 // `crossmodal curves <run-dir | events.jsonl>...`: the loss and accuracy curves of a run's JSONL
 // log; with several runs, one line per run and how closely the runs agree step by step.
-import { encodePng, lossAgreement, parseRunEvents, plotRunComparison, plotTrainingCurves, type RunCurves } from '@crossmodal/viz';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { encodePng, evaluationTable, lossAgreement, parseRunEvents, plotRunComparison, plotTrainingCurves, type RunCurves } from '@crossmodal/viz';
+import { writeFileAtomic } from '@crossmodal/core/node';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -79,7 +80,15 @@ export async function curvesCommand(command: Extract<Command, { kind: 'curves' }
     for (let i = 1; i < runs.length; i++) report.push(...agreementLines(labels[0]!, runs[0]!.curves, labels[i]!, runs[i]!.curves));
   }
   const out = command.out === undefined ? join(firstDir, runs.length === 1 ? 'curves.png' : 'compare.png') : resolve(io.cwd, command.out);
-  await writeFile(out, encodePng(image));
-  io.stdout(`${report.join('\n')}\nwrote ${relative(io.cwd, out)} (${image.width}×${image.height})\n`);
+  await writeFileAtomic(out, encodePng(image));
+  report.push(`wrote ${relative(io.cwd, out)} (${image.width}×${image.height})`);
+  if (command.json !== undefined) {
+    const labels = command.labels ?? runs.map(({ log }) => basename(dirname(log)));
+    const tables = runs.map(({ log, curves }, i) => ({ label: labels[i]!, log: relative(io.cwd, log), evaluations: evaluationTable(curves) }));
+    const path = resolve(io.cwd, command.json);
+    await writeFileAtomic(path, `${JSON.stringify({ runs: tables }, null, 1)}\n`);
+    report.push(`wrote ${relative(io.cwd, path)} (${tables.map((t) => `${t.evaluations.length} evaluations`).join(', ')})`);
+  }
+  io.stdout(`${report.join('\n')}\n`);
   return EXIT.ok;
 }

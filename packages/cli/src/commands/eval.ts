@@ -1,9 +1,7 @@
 // `crossmodal eval <config> --checkpoint <dir>`: the checkpoint's weights on the config's eval
 // split with the config's metrics; prints them and writes eval-<checkpoint>.json in the run's directory.
 import { ConfigError, evaluateCheckpoint } from '@crossmodal/core';
-import { DirectoryCheckpointStore } from '@crossmodal/core/node';
-import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
+import { DirectoryCheckpointStore, writeFileAtomic } from '@crossmodal/core/node';
 import { basename, join } from 'node:path';
 import type { Command, WeightsChoice } from '../args.ts';
 import { checkpointDirOf, runDirOf, weightsFile, weightsStore } from '../checkpoint-run.ts';
@@ -35,13 +33,6 @@ export function reportPath(checkpointDir: string, weights: WeightsChoice = 'trai
   return join(runDirOf(checkpointDir), `eval-${basename(checkpointDir)}${weights === 'ema' ? '-ema' : ''}.json`);
 }
 
-/** Writes JSON through a temporary sibling and a rename, so a reader never sees half a file. */
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
-}
-
 /** Prints `<metric> <value>` lines and writes the report; resolves to the exit code. */
 export async function evalCommand(command: Extract<Command, { kind: 'eval' }>, io: CliIo, importer?: Importer): Promise<number> {
   const checkpoint = await checkpointDirOf('eval: --checkpoint', command.checkpoint, io.cwd);
@@ -65,7 +56,7 @@ export async function evalCommand(command: Extract<Command, { kind: 'eval' }>, i
       evaluatedAt: new Date().toISOString(),
     };
     const path = reportPath(checkpoint, weights);
-    await writeJsonAtomically(path, report);
+    await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
     io.stdout(`eval ${report.dataset} [${report.split}] with ${checkpoint}${weights === 'ema' ? ' (weight average)' : ''} (step ${report.step}) on ${report.backend}\n`);
     for (const [name, value] of Object.entries(report.metrics)) io.stdout(`  ${name} ${value.toFixed(4)}\n`);
     io.stdout(`wrote ${path}\n`);

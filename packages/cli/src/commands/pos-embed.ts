@@ -1,8 +1,8 @@
 // `crossmodal pos-embed <checkpoint>`: the position-embedding cosine-similarity sheet of the
 // checkpoint's `…pos_embed` parameter (ViT paper, Fig. 7). Reads the weights file only: no runtime.
+import { writeFileAtomic } from '@crossmodal/core/node';
 import { loadSafetensors } from '@crossmodal/nn/node';
 import { encodePng, positionEmbeddingSheet, type HostArray } from '@crossmodal/viz';
-import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
 import { checkpointDirOf, runDirOf, weightsFile } from '../checkpoint-run.ts';
@@ -40,7 +40,7 @@ export async function posEmbedCommand(command: Extract<Command, { kind: 'pos-emb
   const { name, posEmbed, prefixTokens, grid } = findPosEmbed(host, relative(io.cwd, weights));
   const sheet = positionEmbeddingSheet(posEmbed, { prefixTokens, cellSize: Math.max(4, Math.round(56 / grid)), padding: 2, title: 'POSITION EMBEDDING SIMILARITY' });
   const out = command.out === undefined ? join(runDirOf(dir), command.weights === 'ema' ? 'pos-embed-ema.png' : 'pos-embed.png') : resolve(io.cwd, command.out);
-  await writeFile(out, encodePng(sheet));
+  await writeFileAtomic(out, encodePng(sheet));
   io.stdout(`${name}: ${grid}×${grid} patch positions (+${prefixTokens} prefix), ${posEmbed.shape[1]} dims\nwrote ${relative(io.cwd, out)} (${sheet.width}×${sheet.height})\n`);
   return EXIT.ok;
 }

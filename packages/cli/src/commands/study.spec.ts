@@ -154,6 +154,19 @@ describe('curves', () => {
     expect((await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'only-one')).err).toContain('--labels must give one non-empty label per run (2)');
   });
 
+  it('--json writes each run\'s evaluations with the train loss between them', async () => {
+    const r = await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'x,y', '--out', 'xy.png', '--json', 'xy.json');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\nwrote xy\.json \((\d+) evaluations, \1 evaluations\)\n$/);
+    const table = JSON.parse(readFileSync(join(dir, 'xy.json'), 'utf8'));
+    expect(table.runs.map((run: { label: string }) => run.label)).toEqual(['x', 'y']);
+    const logged = readFileSync(join(dir, 'a/events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"eval-end"')).map((l) => JSON.parse(l));
+    const rows = table.runs[0].evaluations;
+    expect(rows.map((row: { step: number }) => row.step)).toEqual(logged.map((e) => e.step));
+    expect(rows.at(-1).metrics['test/accuracy']).toBe(logged.at(-1).metrics.accuracy);
+    expect(rows[0].trainLoss).toBeGreaterThan(0);
+  });
+
   it('refuses a path that is not there and a directory without a log (exit 2)', async () => {
     expect((await cli('curves', 'nope')).err).toMatch(/^crossmodal: curves: '.*nope' does not exist \(ENOENT\)/);
     expect((await cli('curves', join(dir, 'a/checkpoints'))).err).toContain('runs write it with the jsonl logger');
