@@ -17,6 +17,10 @@ Optimizer: AdamW, linear warm-up over --warmup steps from 0, then cosine to --mi
 Run with Debian's python3-torch:
   /usr/bin/python3 packages/bench/src/torch_vit_fmnist.py --epochs 2 --out runs/torch-vit/events.jsonl
 On a CUDA machine: --device cuda (and --data DIR where the IDX files are elsewhere).
+Long runs span sessions: each epoch ends by saving everything the next epoch needs (model, optimizer,
+EMA, the generators' states, the step) to --state (default: torch-state.pt beside --out), atomically;
+--resume goes on from it, appending to --out, and refuses a state made with other settings;
+--stop-after S ends the run cleanly after the first epoch that finishes past S seconds of this process.
 """
 import argparse
 import gzip
@@ -185,9 +189,20 @@ def lr_at(step, total, a):
     return a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * t))
 
 
+def save_state(path, state):
+    """torch.save through a temporary sibling and a rename, so a killed run never leaves half a state."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        torch.save(state, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    for k, v in dict(patch=4, dim=64, depth=4, heads=4, mlp=128, epochs=2, batch=64, warmup=300, threads=2, pad=0, seed=0).items():
+    for k, v in dict(patch=4, dim=64, depth=4, heads=4, mlp=128, epochs=2, batch=64, warmup=300, threads=2, pad=0, seed=0, limit=0).items():
         ap.add_argument(f"--{k.replace('_', '-')}", type=int, default=v)
     for k, v in dict(lr=2e-3, wd=0.05, min_lr=1e-5, smoothing=0.0, drop_path=0.0, erase=0.0, mixup=0.0, cutmix=0.0, ema=0.0).items():
         ap.add_argument(f"--{k.replace('_', '-')}", type=float, default=v)
@@ -198,13 +213,21 @@ def main():
     ap.add_argument("--data", default=ROOT, help="directory of the IDX files (gzipped or raw)")
     ap.add_argument("--device", default="cpu", help="cpu or cuda (augmentation stays on the CPU)")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--state", help="per-epoch state file (default: torch-state.pt beside --out)")
+    ap.add_argument("--resume", action="store_true", help="go on from --state, appending to --out")
+    ap.add_argument("--stop-after", type=float, default=0.0, help="stop after the first epoch ending past this many seconds")
     a = ap.parse_args()
+    state_path = a.state or os.path.join(os.path.dirname(os.path.abspath(a.out)), "torch-state.pt")
+    # The settings a state must have been made with (not where it runs, or how many threads).
+    recipe = {k: v for k, v in vars(a).items() if k not in ("out", "state", "resume", "stop_after", "threads", "device", "data")}
     dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
     xtr, ytr = load(a.data, "train")
     xte, yte = load(a.data, "test")
+    if a.limit > 0:  # the first N of each split: a quick check of the script, not a measurement
+        xtr, ytr, xte, yte = xtr[:a.limit], ytr[:a.limit], xte[:a.limit], yte[:a.limit]
     xte, yte = ((xte - MEAN) / STD).to(dev), yte.to(dev)
     model = Vit(a).to(dev)  # built on the CPU, so the initial weights do not depend on --device
     # --decay all: weight decay on every parameter, as crossmodal's adamw does; timm: not on biases,
@@ -216,10 +239,28 @@ def main():
     steps_per_epoch = math.ceil(len(ytr) / a.batch)
     total = steps_per_epoch * a.epochs
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    out = open(a.out, "w")
     ema = Ema(model, a.ema) if a.ema > 0 else None
-    step, t0 = 0, time.perf_counter()
-    for epoch in range(a.epochs):
+    step, start_epoch, elapsed0, t0 = 0, 0, 0.0, time.perf_counter()
+    if a.resume:
+        if not os.path.exists(state_path):
+            raise SystemExit(f"--resume: no state at {state_path}; expected the file an earlier run of this script saved")
+        saved = torch.load(state_path, map_location="cpu")
+        differ = {k: (saved["recipe"].get(k), v) for k, v in recipe.items() if saved["recipe"].get(k) != v}
+        if differ:
+            raise SystemExit(f"--resume: {state_path} was made with other settings: " +
+                             ", ".join(f"{k} {old!r} there, {new!r} here" for k, (old, new) in differ.items()))
+        model.load_state_dict(saved["model"])
+        opt.load_state_dict(saved["optimizer"])
+        if ema is not None:
+            ema.shadow = {k: v.to(dev) for k, v in saved["ema"].items()}
+        gen.set_state(saved["gen"])
+        torch.set_rng_state(saved["torch_rng"])
+        if dev.type == "cuda" and saved.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(saved["cuda_rng"])
+        step, start_epoch, elapsed0 = saved["step"], saved["epoch"], saved["elapsed_s"]
+        print(f"resumed from {state_path} at epoch {start_epoch}, step {step}", flush=True)
+    out = open(a.out, "a" if a.resume else "w")
+    for epoch in range(start_epoch, a.epochs):
         model.train()
         order = torch.randperm(len(ytr), generator=gen)
         losses, te = [], time.perf_counter()
@@ -257,10 +298,20 @@ def main():
         # The shape of crossmodal's jsonl logger events, so `crossmodal curves` reads both logs.
         rec = {"type": "eval-end", "epoch": epoch + 1, "step": step, "split": "test",
                "metrics": metrics,
-               "train_loss": sum(losses) / len(losses), "images_per_s": len(ytr) / train_s, "elapsed_s": time.perf_counter() - t0}
+               "train_loss": sum(losses) / len(losses), "images_per_s": len(ytr) / train_s, "elapsed_s": elapsed0 + time.perf_counter() - t0}
         out.write(json.dumps(rec) + "\n")
         out.flush()
         print(json.dumps(rec), flush=True)
+        save_state(state_path, {
+            "recipe": recipe, "epoch": epoch + 1, "step": step, "elapsed_s": rec["elapsed_s"],
+            "model": model.state_dict(), "optimizer": opt.state_dict(),
+            "ema": ema.shadow if ema is not None else None,
+            "gen": gen.get_state(), "torch_rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state() if dev.type == "cuda" else None,
+        })
+        if a.stop_after > 0 and time.perf_counter() - t0 > a.stop_after and epoch + 1 < a.epochs:
+            print(f"stopped after epoch {epoch + 1} (--stop-after {a.stop_after:g} s); go on with --resume", flush=True)
+            break
 
 
 if __name__ == "__main__":
