@@ -90,6 +90,11 @@ export class RefcocoDataset implements Dataset {
     return e;
   }
 
+  /** Closes the region store it reads (an LMDB file's descriptor); the run calls it when it ends. */
+  async close(): Promise<void> {
+    await this.options.store?.store.close?.();
+  }
+
   /**
    * Example `index`: `imageId`, `refId`, `sentId`, `categoryId`; `targetBox` [4] (x1, y1, x2, y2,
    * pixels); `imageSize` [2] (height, width). With a tokenizer: `inputIds`, `tokenTypeIds`,

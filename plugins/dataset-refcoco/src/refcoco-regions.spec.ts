@@ -18,6 +18,9 @@ function regions(imageId: string, boxes: number[][], confidence: number[]): Regi
   };
 }
 
+/** How many stores the memory provider made, and how many of them were closed. */
+const stores = { opened: 0, closed: 0 };
+
 /** Images 101–103 under LXMERT-style COCO stems. Image 102: box 1 is refs 4's target [200, 100, 500, 250], box 2 overlaps it. */
 const memoryStore: RegionStoreProvider = {
   name: 'memory',
@@ -27,7 +30,8 @@ const memoryStore: RegionStoreProvider = {
       [key(101), regions(key(101), [[0, 0, 10, 10]], [0.5])],
       [key(102), regions(key(102), [[0, 0, 30, 30], [200, 100, 500, 250], [200, 100, 350, 250]], [0.1, 0.9, 0.8])],
     ]);
-    return { format: 'memory', ids: () => [...byId.keys()], has: (id) => byId.has(id), get: async (id) => byId.get(id)! };
+    stores.opened++;
+    return { format: 'memory', ids: () => [...byId.keys()], has: (id) => byId.has(id), get: async (id) => byId.get(id)!, close: () => void stores.closed++ };
   },
 };
 const storePlugin: Plugin = { name: '@test/memory-store', version: '0.0.0', register: (c) => c.register(REGION_STORES, { useValue: memoryStore }) };
@@ -62,5 +66,14 @@ describe('refcoco with regions', () => {
     await expect(runtime.datasets.create('refcoco', { path: ROOT, regions: { name: 'lmdb', path: 'x' } }, context, 'data.train')).rejects.toThrow(
       "regions: Unknown region-store 'lmdb'. Known region-stores: memory.",
     );
+  });
+
+  it('closes its region store when closed, and when joining it to the expressions fails', async () => {
+    const context = runtime.createContext({ seed: 0 });
+    const before = { ...stores };
+    const ds = await runtime.datasets.create('refcoco', { path: ROOT, split: 'testB', limit: 1, regions: 'memory' }, context, 'data.train');
+    await ds.close!();
+    await expect(runtime.datasets.create('refcoco', { path: ROOT, split: 'testA', regions: 'memory' }, context, 'data.train')).rejects.toThrow('has no regions for image 103');
+    expect(stores).toEqual({ opened: before.opened + 2, closed: before.closed + 2 });
   });
 });

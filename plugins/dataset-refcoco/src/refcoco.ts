@@ -1,7 +1,7 @@
 // The `refcoco` dataset: RefCOCO, RefCOCO+ or RefCOCOg read from refer's data root, one example
 // per expression with its target box (and tokens when a vocabulary is given).
 // Yu et al. 2016 (RefCOCO, RefCOCO+): https://arxiv.org/abs/1608.00272; Mao et al. 2016 (RefCOCOg): https://arxiv.org/abs/1511.02283
-import { readOptions, REGION_STORES, type CreateContext, type DatasetConfig, type DatasetProvider, type NamedSpec } from '@crossmodal/core';
+import { readOptions, REGION_STORES, type CreateContext, type DatasetConfig, type DatasetProvider, type NamedSpec, type RegionFeatureStore } from '@crossmodal/core';
 import { BertTokenizer, describeRegionKey, regionKeyResolver } from '@crossmodal/data';
 import { RefcocoDataset, type RefcocoRegionStore } from './refcoco-dataset.ts';
 import { loadRefer } from './refer-files.ts';
@@ -77,6 +77,16 @@ export function readRefcocoOptions(config: DatasetConfig): Required<Pick<Refcoco
 async function regionStoreFor(spec: NamedSpec, template: string | undefined, expressions: readonly RefExpression[], context: CreateContext): Promise<RefcocoRegionStore> {
   if (!context.build) throw new Error('refcoco: regions needs a runtime context to build its store (create the dataset through runtime.datasets.create with runtime.createContext(…))');
   const store = await context.build(REGION_STORES, spec, 'regions');
+  try {
+    return await joinRegions(store, template, expressions);
+  } catch (error) {
+    await store.close?.();
+    throw error;
+  }
+}
+
+/** The key of every expression's image in `store`, and D (from the first expression's image). */
+async function joinRegions(store: RegionFeatureStore, template: string | undefined, expressions: readonly RefExpression[]): Promise<RefcocoRegionStore> {
   const resolve = regionKeyResolver(store.ids(), template);
   const keyOf = new Map<number, string>();
   const missing = new Map<number, RefExpression>();
@@ -117,13 +127,18 @@ async function makeRefcoco(config: DatasetConfig, context: CreateContext): Promi
   }
   const expressions = o.limit === undefined ? all : all.slice(0, o.limit);
   const store = o.regions === undefined ? undefined : await regionStoreFor(o.regions, o.imageKey, expressions, context);
-  return new RefcocoDataset(expressions, {
-    name: o.dataset,
-    ...(store ? { store } : {}),
-    ...(o.maxRegions === undefined ? {} : { maxRegions: o.maxRegions }),
-    ...(tokenizer ? { tokenizer } : {}),
-    ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
-  });
+  try {
+    return new RefcocoDataset(expressions, {
+      name: o.dataset,
+      ...(store ? { store } : {}),
+      ...(o.maxRegions === undefined ? {} : { maxRegions: o.maxRegions }),
+      ...(tokenizer ? { tokenizer } : {}),
+      ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
+    });
+  } catch (error) {
+    await store?.store.close?.();
+    throw error;
+  }
 }
 
 /** The `refcoco` provider: referring expressions with target boxes, from refer's files at a path. */

@@ -1,7 +1,9 @@
 // LmdbRegionStore over the ViLBERT-layout fixture of @crossmodal/data's LMDB reader
 // (packages/data/src/lmdb/fixtures/make_fixtures.py): ids, features, normalised boxes, locations.
 import { openLmdb } from '@crossmodal/data';
+import { openLmdbFile } from '@crossmodal/data/node';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LmdbRegionStore } from './lmdb-store.ts';
 
@@ -27,6 +29,14 @@ describe('LmdbRegionStore', () => {
     const g = await new LmdbRegionStore(db, { globalRegion: true }).get('391895');
     expect(g.count).toBe(4);
     expect(Array.from(g.locations.subarray(0, 5))).toEqual([0, 0, 1, 1, 1]);
+  });
+
+  it('closes the file it was opened on; a later read names the file', async () => {
+    const file = openLmdbFile(fileURLToPath(fixture));
+    const onFile = new LmdbRegionStore(file);
+    expect((await onFile.get('391895')).count).toBe(3);
+    onFile.close();
+    await expect(onFile.get('522418')).rejects.toThrow(/data\.mdb: read after close/);
   });
 
   it('names the store and the id it does not hold', async () => {

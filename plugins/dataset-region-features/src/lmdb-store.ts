@@ -20,9 +20,20 @@ export class LmdbRegionStore implements RegionFeatureStore {
   private readonly idList: readonly string[];
   private readonly known: ReadonlySet<string>;
 
-  constructor(private readonly db: LmdbLookup, private readonly options: RegionStoreOptions = {}) {
-    this.idList = readLmdbKeys(db);
+  /** Takes `db` over: {@link close} closes it, and so does a constructor that fails. */
+  constructor(private readonly db: LmdbLookup & { close?(): void }, private readonly options: RegionStoreOptions = {}) {
+    try {
+      this.idList = readLmdbKeys(db);
+    } catch (error) {
+      db.close?.();
+      throw error;
+    }
     this.known = new Set(this.idList);
+  }
+
+  /** Closes the database (its file descriptor, for a `'pread'` file); a later `get` fails naming the file. */
+  close(): void {
+    this.db.close?.();
   }
 
   ids(): readonly string[] {

@@ -46,6 +46,9 @@ export function readLxmertTsv(path: string, options: LxmertReadOptions = {}): As
 export async function writeLxmertTsv(path: string, records: Iterable<LxmertRecord> | AsyncIterable<LxmertRecord>): Promise<number> {
   const tmp = join(path, '..', `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const out = createWriteStream(tmp, { flags: 'wx' }); // 'wx': never write into a file already there
+  // The file is created when the stream opens, asynchronously: wait for it, so that a failure on the
+  // first record removes a file that exists rather than racing its creation and leaving it behind.
+  await once(out, 'ready');
   let count = 0;
   try {
     for await (const record of records) {

@@ -65,6 +65,11 @@ export class VqaDataset implements Dataset {
     };
   }
 
+  /** Closes the region store it reads (an LMDB file's descriptor); the run calls it when it ends. */
+  async close(): Promise<void> {
+    await this.options.regions?.store.close?.();
+  }
+
   /**
    * Example `index`: `questionId`, `imageId`; with a tokenizer `inputIds`, `tokenTypeIds`,
    * `attentionMask` int32 [T]; with regions `regions` [R, D], `boxes` [R, 4] (normalised),

@@ -10,6 +10,9 @@ import { fakeRegions, FILES, VOCAB_WORDS, vocabFile } from './fixtures.spec-help
 import { VQA_ANSWER_TYPES, VQA_QUESTION_TYPES } from './answer-tables.ts';
 import { vqaPlugin } from './plugin.ts';
 
+/** How many stores the memory provider made, and how many of them were closed. */
+const stores = { opened: 0, closed: 0 };
+
 /** An in-memory store of the fixture's train images under LXMERT's COCO stems (or `prefix` + id). */
 const memoryStore: RegionStoreProvider = {
   name: 'memory',
@@ -17,9 +20,11 @@ const memoryStore: RegionStoreProvider = {
     const prefix = (config['prefix'] as string | undefined) ?? 'COCO_train2014_';
     const key = (id: number): string => (config['prefix'] ? `${prefix}${id}` : `${prefix}${String(id).padStart(12, '0')}`);
     const byId = new Map([[key(458752), fakeRegions(key(458752), 3, 4, 100)], [key(262146), fakeRegions(key(262146), 40, 4, 200)]]);
+    stores.opened++;
     return {
       format: 'memory', ids: () => [...byId.keys()], has: (id) => byId.has(id),
       get: (id) => (byId.has(id) ? Promise.resolve(byId.get(id)!) : Promise.reject(new Error(`no ${id}`))),
+      close: () => void stores.closed++,
     };
   },
 };
@@ -85,6 +90,20 @@ describe('vqa dataset', () => {
     );
     await expect(runtime.datasets.create('vqa', { ...train, answerVocab: { minCout: 2 } }, context, 'data.train')).rejects.toThrow("vqa: answerVocab: unknown option 'minCout'");
     await expect(runtime.datasets.create('vqa', train, context, 'data.train')).rejects.toThrow('vqa: answerVocab is required with annotations');
+  });
+
+  it('closes its region store when closed, and when it fails after opening it', async () => {
+    const context = runtime.createContext({ seed: 0, outputDir: mkdtempSync(join(tmpdir(), 'vqa-close-')) });
+    const before = { ...stores };
+    const ds = await runtime.datasets.create('vqa', { ...train, answerVocab: { minCount: 1 } }, context, 'data.train');
+    expect(stores).toEqual({ opened: before.opened + 1, closed: before.closed });
+    await ds.close!();
+    expect(stores.closed).toBe(before.closed + 1);
+    // A question whose image the store lacks, then a vocabulary that is not there: the store opened for each is closed.
+    const val = { questions: FILES.valQuestions, annotations: FILES.valAnnotations, regions: { name: 'memory' }, answerVocab: { minCount: 1 } };
+    await expect(runtime.datasets.create('vqa', val, context, 'data.eval')).rejects.toThrow('the memory store has no regions for image 42');
+    await expect(runtime.datasets.create('vqa', { ...train, vocab: join(tmpdir(), 'no-such-vocab.txt'), answerVocab: { minCount: 1 } }, context, 'data.train')).rejects.toThrow('no-such-vocab.txt');
+    expect(stores).toEqual({ opened: before.opened + 3, closed: before.closed + 3 });
   });
 
   it('reads a test split without annotations: tokens and regions, no targets', async () => {

@@ -3,7 +3,7 @@
 // through CreateContext.build, as plugins may not import each other), an answer vocabulary built
 // from the training split and saved with the run, or loaded from that run for evaluation.
 // Goyal et al. 2017: https://arxiv.org/abs/1612.00837
-import { readOptions, REGION_STORES, type CreateContext, type DatasetConfig, type DatasetProvider, type NamedSpec } from '@crossmodal/core';
+import { readOptions, REGION_STORES, type CreateContext, type DatasetConfig, type DatasetProvider, type NamedSpec, type RegionFeatureStore } from '@crossmodal/core';
 import { BertTokenizer, describeRegionKey, regionKeyResolver } from '@crossmodal/data';
 import { buildAnswerVocab, type AnswerVocab, type AnswerVocabOptions } from './answer-vocab.ts';
 import { VqaDataset, type VqaRegionSource } from './vqa-dataset.ts';
@@ -94,6 +94,16 @@ async function answerVocabFor(config: DatasetConfig, questions: readonly (VqaQue
 async function regionSourceFor(spec: unknown, template: string | undefined, questions: readonly VqaQuestion[], maxRegions: number, context: CreateContext): Promise<VqaRegionSource> {
   if (!context.build) throw new Error('vqa: regions needs a runtime context to build its store (create the dataset through runtime.datasets.create with runtime.createContext(…))');
   const store = await context.build(REGION_STORES, spec as NamedSpec, 'regions');
+  try {
+    return await joinRegions(store, template, questions, maxRegions);
+  } catch (error) {
+    await store.close?.();
+    throw error;
+  }
+}
+
+/** The key of every question's image in `store`, and D (from the first question's image). */
+async function joinRegions(store: RegionFeatureStore, template: string | undefined, questions: readonly VqaQuestion[], maxRegions: number): Promise<VqaRegionSource> {
   const resolve = regionKeyResolver(store.ids(), template);
   const keyOf = new Map<number, string>();
   const missing = new Map<number, VqaQuestion>(); // image id → its first question
@@ -139,11 +149,16 @@ async function makeVqa(config: DatasetConfig, context: CreateContext): Promise<V
   // The vocabulary counts the whole split (limit only shortens the run), so a quick run keeps the classes.
   const answerVocab = await answerVocabFor(config, all, annotations !== undefined, context);
   const regions = config['regions'] === undefined ? undefined : await regionSourceFor(config['regions'], imageKey, questions, maxRegions, context);
-  const tokenizer = vocab === undefined ? undefined : await loadTokenizer(vocab, lowercase as boolean | undefined);
-  return new VqaDataset(questions, {
-    name: split === undefined ? 'vqa' : `vqa (${split})`, maxTextLength, scoring,
-    ...(tokenizer ? { tokenizer } : {}), ...(regions ? { regions } : {}), ...(answerVocab ? { answerVocab } : {}),
-  });
+  try {
+    const tokenizer = vocab === undefined ? undefined : await loadTokenizer(vocab, lowercase as boolean | undefined);
+    return new VqaDataset(questions, {
+      name: split === undefined ? 'vqa' : `vqa (${split})`, maxTextLength, scoring,
+      ...(tokenizer ? { tokenizer } : {}), ...(regions ? { regions } : {}), ...(answerVocab ? { answerVocab } : {}),
+    });
+  } catch (error) {
+    await regions?.store.close?.();
+    throw error;
+  }
 }
 
 /** The `vqa` provider: VQA 2.0 questions with tokens, regions from a region store, and soft targets. */

@@ -22,6 +22,8 @@ export interface Dataset {
   get(index: number): Example | Promise<Example>;
   /** Called by the loader before each epoch's first read, so per-example augmentation can be seeded by (seed, epoch, index). */
   setEpoch?(epoch: number): void;
+  /** Releases what it holds open (files, region stores); a run calls it once when it ends, whatever the outcome. */
+  close?(): void | Promise<void>;
 }
 
 /** Config every dataset understands, plus its own options. */

@@ -41,6 +41,8 @@ export interface RegionFeatureStore {
   has(imageId: string): boolean;
   /** The regions of `imageId`; rejects naming the store and the id when absent, or the file when malformed. */
   get(imageId: string): Promise<RegionFeatures>;
+  /** Releases what it holds open (an LMDB file's descriptor); the dataset that built it calls it from its own `close`. */
+  close?(): void | Promise<void>;
 }
 
 /** A region store's options as written in a config (`{ name: 'lxmert-tsv', path: …, globalRegion: true }` minus the name). */

@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { Metric } from '../contracts/metric.ts';
 import type { Model } from '../contracts/model.ts';
 import type { CreateContext } from '../contracts/provider.ts';
+import type { Dataset } from '../contracts/dataset.ts';
 import { splitSpec } from '../registry/provider-registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { CheckpointStore } from './checkpoint.ts';
@@ -21,10 +22,26 @@ import { createOptimizer } from './optimizers.ts';
 import { generatorState, type Stateful } from './state.ts';
 import { countSteps, Trainer } from './trainer.ts';
 
-/** The training and evaluation loaders of a run. */
+/** The training and evaluation loaders of a run, and the datasets under them (closed with {@link closeDatasets}). */
 export interface RunLoaders {
   readonly train: DataLoader;
   readonly eval?: DataLoader;
+  readonly datasets: readonly Dataset[];
+}
+
+/** The evaluation loader of a config and its dataset. */
+export interface EvalLoader {
+  readonly loader: DataLoader;
+  readonly dataset: Dataset;
+}
+
+/**
+ * Closes each dataset that has a `close` (each once, all of them even when one fails); resolves to
+ * the failures, each naming its dataset's place, so a caller can report them without losing its own error.
+ */
+export async function closeDatasets(datasets: readonly Dataset[]): Promise<Error[]> {
+  const results = await Promise.allSettled([...new Set(datasets)].map(async (d) => d.close?.()));
+  return results.flatMap((r, i) => (r.status === 'rejected' ? [new Error(`closing dataset ${i + 1} of ${results.length}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`, { cause: r.reason })] : []));
 }
 
 /** Everything a run trains with. */
@@ -45,9 +62,19 @@ export interface RunParts {
  * `data.mixup`, the training loader (only) mixes its batches, seeded by (`config.seed`, epoch, batch).
  */
 export async function createLoaders(runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<RunLoaders> {
-  const { train, batchSize, shuffle, dropLast, mixup } = config.data;
-  const { name, ...trainOptions } = train;
+  const { name, ...trainOptions } = config.data.train;
   const trainSet = await runtime.datasets.create(name, trainOptions, context, 'data.train');
+  try {
+    return await loadersOver(trainSet, runtime, config, backend, context);
+  } catch (error) {
+    await closeDatasets([trainSet]);
+    throw error;
+  }
+}
+
+/** The loaders over an open training set (createLoaders closes it if this fails). */
+async function loadersOver(trainSet: Dataset, runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<RunLoaders> {
+  const { train: { name }, batchSize, shuffle, dropLast, mixup } = config.data;
   let batchTransform: BatchTransform | undefined;
   if (mixup) {
     const { numClasses } = trainSet.info;
@@ -60,16 +87,23 @@ export async function createLoaders(runtime: Runtime, config: RunConfig, backend
     throw new RangeError(`data.train: dataset '${name}' has ${trainSet.size} examples, fewer than one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`);
   }
   const evalLoader = await createEvalLoader(runtime, config, backend, context);
-  return evalLoader ? { train: trainLoader, eval: evalLoader } : { train: trainLoader };
+  return evalLoader
+    ? { train: trainLoader, eval: evalLoader.loader, datasets: [trainSet, evalLoader.dataset] }
+    : { train: trainLoader, datasets: [trainSet] };
 }
 
-/** The evaluation loader of `config.data.eval` (in order, every example), or undefined without one. */
-export async function createEvalLoader(runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<DataLoader | undefined> {
+/** The evaluation loader of `config.data.eval` (in order, every example) and its dataset, or undefined without one. */
+export async function createEvalLoader(runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<EvalLoader | undefined> {
   const { eval: evalSplit, batchSize, evalBatchSize } = config.data;
   if (!evalSplit) return undefined;
   const { name, ...options } = evalSplit;
-  const evalSet = await runtime.datasets.create(name, options, context, 'data.eval');
-  return new DataLoader(evalSet, { batchSize: evalBatchSize ?? batchSize, backend });
+  const dataset = await runtime.datasets.create(name, options, context, 'data.eval');
+  try {
+    return { loader: new DataLoader(dataset, { batchSize: evalBatchSize ?? batchSize, backend }), dataset };
+  } catch (error) {
+    await closeDatasets([dataset]);
+    throw error;
+  }
 }
 
 /** The metrics a config names, built from the runtime's registry. */

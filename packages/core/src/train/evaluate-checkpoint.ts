@@ -4,7 +4,7 @@ import { manualSeed, setBackend } from '@crossmodal/tensor';
 import type { TrainingBus } from '../bus/training-bus.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { createEvalLoader, createMetrics } from './build-run.ts';
+import { closeDatasets, createEvalLoader, createMetrics } from './build-run.ts';
 import { disposeCheckpoint, type CheckpointStore } from './checkpoint.ts';
 import { Evaluator } from './evaluator.ts';
 
@@ -38,29 +38,39 @@ export interface EvaluationResult {
  * const { metrics } = await evaluateCheckpoint(runtime, config, { checkpoint: 'runs/toy/checkpoints/best' });
  */
 export async function evaluateCheckpoint(runtime: Runtime, config: RunConfig, options: EvaluateCheckpointOptions): Promise<EvaluationResult> {
-  if (!config.data.eval) throw new Error('evaluate: the config has no data.eval; add { data: { eval: { name, split } } } to say what to evaluate on');
+  const evalSplit = config.data.eval;
+  if (!evalSplit) throw new Error('evaluate: the config has no data.eval; add { data: { eval: { name, split } } } to say what to evaluate on');
   const selection = await runtime.backends.select(config.backend, config.backendOptions);
   const previous = setBackend(selection.backend);
   try {
     manualSeed(config.seed);
     const context = runtime.createContext({ seed: config.seed, outputDir: config.output.dir });
-    const loader = (await createEvalLoader(runtime, config, selection.backend, context))!;
-    const store = options.store ?? new (await import('./checkpoint-store.node.ts')).DirectoryCheckpointStore(config.output.dir);
-    const data = await store.load(options.checkpoint, { backend: selection.backend });
-    const model = runtime.models.build(config.model, context);
+    const { loader, dataset } = (await createEvalLoader(runtime, config, selection.backend, context))!;
     try {
+      const store = options.store ?? new (await import('./checkpoint-store.node.ts')).DirectoryCheckpointStore(config.output.dir);
+      const data = await store.load(options.checkpoint, { backend: selection.backend });
+      const model = runtime.models.build(config.model, context);
       try {
-        model.loadStateDict(data.model);
+        try {
+          model.loadStateDict(data.model);
+        } finally {
+          disposeCheckpoint(data);
+        }
+        const split = evalSplit.split ?? 'eval';
+        const evaluator = new Evaluator({ model, loader, metrics: createMetrics(runtime, config, context), split, ...(options.bus ? { bus: options.bus } : {}) });
+        const { epoch, step } = data.meta;
+        const metrics = await evaluator.evaluate({ epoch, step });
+        return { metrics, split, backend: selection.name, backendReason: selection.reason, epoch, step };
       } finally {
-        disposeCheckpoint(data);
+        model.dispose();
       }
-      const split = config.data.eval.split ?? 'eval';
-      const evaluator = new Evaluator({ model, loader, metrics: createMetrics(runtime, config, context), split, ...(options.bus ? { bus: options.bus } : {}) });
-      const { epoch, step } = data.meta;
-      const metrics = await evaluator.evaluate({ epoch, step });
-      return { metrics, split, backend: selection.name, backendReason: selection.reason, epoch, step };
     } finally {
-      model.dispose();
+      const failures = await closeDatasets([dataset]);
+      if (failures.length > 0) {
+        const message = `evaluate: ${failures.map((e) => e.message).join('; ')}`;
+        if (options.bus) options.bus.emit({ type: 'error', fatal: false, message });
+        else console.warn(message);
+      }
     }
   } finally {
     setBackend(previous);

@@ -10,7 +10,7 @@ import { parseRunConfig } from '../config/parse.ts';
 import type { RunConfigInput } from '../config/schema.ts';
 import type { Batch } from '../contracts/batch.ts';
 import type { Encoder, EncoderOutput } from '../contracts/encoder.ts';
-import { ENCODERS, LOGGERS } from '../di/tokens.ts';
+import { DATASETS, ENCODERS, LOGGERS } from '../di/tokens.ts';
 import type { Plugin } from '../plugin.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { ToyVectorEncoder } from '../testing/toy-plugin.ts';
@@ -37,11 +37,32 @@ class NoisyVectors extends Module implements Encoder {
 }
 
 const logged: { name: string; events: TrainEvent[]; closed: number }[] = [];
+/** The splits of every `closing-blobs` dataset made, in order, and whether each was closed. */
+const made: { split: string; closed: number }[] = [];
 const testPlugin: Plugin = {
   name: 'pipeline-spec',
   version: '0.0.0',
   register(c) {
     c.register(ENCODERS, { useValue: { name: 'noisy-vectors', create: (o: Record<string, unknown>) => new NoisyVectors(16, o['failAt'] as number | undefined) } });
+    // Blobs on a line that record being closed; `failCreate` refuses to be made, `failClose` to close.
+    c.register(DATASETS, {
+      useValue: {
+        name: 'closing-blobs',
+        create: (o: Record<string, unknown>) => {
+          if (o['failCreate']) throw new Error('closing-blobs: planned failure to open');
+          const record = { split: String(o['split'] ?? 'train'), closed: 0 };
+          made.push(record);
+          return {
+            size: 16, info: { numClasses: 3 },
+            get: (i: number) => ({ features: { data: Float32Array.of(i % 3, 1), shape: [2] }, label: i % 3 }),
+            close: () => {
+              record.closed++;
+              if (o['failClose']) throw new Error(`closing-blobs (${record.split}): planned failure to close`);
+            },
+          };
+        },
+      },
+    });
     c.register(LOGGERS, {
       useValue: {
         name: 'recording',
@@ -251,6 +272,33 @@ describe('createPipeline', () => {
     expect(result).toMatchObject({ epoch: 1, step: 6, split: 'test' });
     const { eval: _, ...data } = raw.data;
     await expect(evaluateCheckpoint(runtime, parseRunConfig({ ...raw, data }, 'test'), { checkpoint: dir })).rejects.toThrow('evaluate: the config has no data.eval');
+  });
+
+  it('closes its datasets once when the run ends, completed or failed, and reports a failure to close', async () => {
+    const data = { train: { name: 'closing-blobs' }, eval: { name: 'closing-blobs', split: 'test', failClose: true }, batchSize: 8 };
+    const before = made.length;
+    const dir = await tempDir();
+    const { pipeline, events } = start(baseConfig(dir, { data, train: { epochs: 1 } }));
+    (await pipeline.run()).model.dispose();
+    expect(made.slice(before)).toEqual([{ split: 'train', closed: 1 }, { split: 'test', closed: 1 }]);
+    expect(events.filter((e) => e.type === 'error')).toEqual([
+      expect.objectContaining({ fatal: false, message: 'run end: closing dataset 2 of 2: closing-blobs (test): planned failure to close' }),
+    ]);
+    // Evaluating a checkpoint closes the evaluation set it made.
+    const evaluated = parseRunConfig(baseConfig(dir, { data: { ...data, eval: { name: 'closing-blobs', split: 'val' } } }), 'test');
+    await evaluateCheckpoint(createTestRuntime([testPlugin]), evaluated, { checkpoint: join(dir, 'checkpoints', 'last') });
+    expect(made.at(-1)).toEqual({ split: 'val', closed: 1 });
+    const raw = baseConfig(await tempDir(), { data: { ...data, eval: { name: 'closing-blobs', split: 'test' } } });
+    const failing = start({ ...raw, model: { ...raw.model, encoders: { vision: { name: 'noisy-vectors', failAt: 2 } } } });
+    await expect(failing.pipeline.run()).rejects.toThrow('planned failure at call 2');
+    expect(made.slice(before + 3)).toEqual([{ split: 'train', closed: 1 }, { split: 'test', closed: 1 }]);
+  });
+
+  it('closes the training set when the evaluation set cannot be made', async () => {
+    const before = made.length;
+    const data = { train: { name: 'closing-blobs' }, eval: { name: 'closing-blobs', split: 'test', failCreate: true }, batchSize: 8 };
+    await expect(start(baseConfig(await tempDir(), { data })).pipeline.run()).rejects.toThrow('closing-blobs: planned failure to open');
+    expect(made.slice(before)).toEqual([{ split: 'train', closed: 1 }]);
   });
 
   it('runs only once', async () => {

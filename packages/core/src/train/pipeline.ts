@@ -10,7 +10,7 @@ import type { Logger } from '../contracts/logger.ts';
 import type { Model } from '../contracts/model.ts';
 import type { CreateContext } from '../contracts/provider.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { buildRun, createLoaders, runSteps, type RunParts } from './build-run.ts';
+import { buildRun, closeDatasets, createLoaders, runSteps, type RunLoaders, type RunParts } from './build-run.ts';
 import { hashConfig, restoreCheckpoint, type CheckpointKind, type CheckpointStore } from './checkpoint.ts';
 
 /** Where a run's files go: checkpoints and the resolved config. */
@@ -93,6 +93,7 @@ class RunPipeline implements Pipeline {
   #started = false;
   #stopReason: string | undefined;
   #parts: RunParts | undefined;
+  #loaders: RunLoaders | undefined;
 
   constructor(
     private readonly runtime: Runtime,
@@ -130,6 +131,9 @@ class RunPipeline implements Pipeline {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       watch.unsubscribe();
+      for (const failure of await closeDatasets(this.#loaders?.datasets ?? [])) {
+        this.bus.emit({ type: 'error', fatal: false, message: `run end: ${failure.message}` });
+      }
       this.bus.complete();
       await Promise.allSettled(loggers.map((l) => l.close()));
       this.#parts?.optimizer.disposeState();
@@ -144,7 +148,7 @@ class RunPipeline implements Pipeline {
     const outputDir = config.output.dir;
     const context = runtime.createContext({ seed: config.seed, outputDir });
     const files = this.options.files ?? (await nodeFiles(outputDir));
-    const loaders = await createLoaders(runtime, config, selection.backend, context);
+    const loaders = (this.#loaders = await createLoaders(runtime, config, selection.backend, context));
     this.#attachLoggers(context, loggers);
     await files.writeConfig(config);
     bus.emit({ type: 'run-start', runId: this.runId, backend: selection.name, backendReason: selection.reason, config, outputDir, totalSteps: runSteps(config, loaders) });
