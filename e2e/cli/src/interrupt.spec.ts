@@ -51,6 +51,10 @@ describe('Ctrl-C and --resume', () => {
     expect(second[0]).toMatchObject({ type: 'run-start' });
     expect(second.find((e) => e.type === 'batch-end')).toMatchObject({ step: lastStep + 1 });
     expect(second.at(-1)).toMatchObject({ type: 'run-end', status: 'completed', step: 375 });
+    // Its closing line counts this process's images and says where it took over.
+    expect(resumed.stdout.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`training images in \\d+:\\d\\d.* \\(resumed at step ${lastStep}: images and times are this process's\\)$`),
+    );
 
     expect(wd.run(['train', 'reference.yaml']).status).toBe(0);
     const reference = losses(wd.events('runs/reference'));

@@ -25,6 +25,15 @@ describe('RunSummaryCollector', () => {
     expect(formatRunSummary(s)).toBe('test accuracy 86.51% on backend native: 200 training images in 2:05, 50 images/s over 0:04 of training steps');
   });
 
+  it('says when the run was resumed, and writes an hour or more as h:mm:ss', () => {
+    const c = new RunSummaryCollector(() => 0);
+    c.observe({ type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
+    c.observe({ type: 'batch-end', epoch: 90, step: 84_421, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 64 });
+    expect(c.summary().startStep).toBe(84_420);
+    expect(formatRunSummary({ ...c.summary(), split: 'test', metrics: { accuracy: 0.92 }, wallSeconds: 7109, trainSeconds: 3600 }))
+      .toBe('test accuracy 92.00% on backend native: 64 training images in 1:58:29, 0 images/s over 1:00:00 of training steps (resumed at step 84,420: images and times are this process\'s)');
+  });
+
   it('prints the last metrics without an accuracy, and nothing for a run that trained on nothing', () => {
     expect(formatRunSummary({ backend: 'webgpu', split: 'val', metrics: { loss: 0.123456 }, examples: 1000, trainSeconds: 0, wallSeconds: 61 }))
       .toBe('val loss 0.1235 on backend webgpu: 1,000 training images in 1:01');

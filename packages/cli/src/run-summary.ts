@@ -15,6 +15,8 @@ export interface RunSummary {
   readonly trainSeconds: number;
   /** Seconds from run-start to run-end. */
   readonly wallSeconds: number;
+  /** The step this process started from: > 0 for a resumed run, whose figures then cover this process only. */
+  readonly startStep?: number;
 }
 
 /** Collects a {@link RunSummary} from events; `now` in milliseconds (injectable for tests). */
@@ -27,6 +29,7 @@ export class RunSummaryCollector {
   #segmentStart: number | undefined;
   #runStart: number | undefined;
   #runEnd: number | undefined;
+  #startStep: number | undefined;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -41,6 +44,7 @@ export class RunSummaryCollector {
         this.#segmentStart = t;
         return;
       case 'batch-end':
+        this.#startStep ??= e.step - 1;
         this.#examples += e.batchSize;
         if (this.#segmentStart !== undefined) this.#trainMs += t - this.#segmentStart;
         this.#segmentStart = t;
@@ -66,13 +70,16 @@ export class RunSummaryCollector {
       examples: this.#examples,
       trainSeconds: this.#trainMs / 1000,
       wallSeconds: wall,
+      ...(this.#startStep ? { startStep: this.#startStep } : {}),
     };
   }
 }
 
+/** m:ss, or h:mm:ss from an hour on. */
 const clock = (seconds: number): string => {
   const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const mmss = `${String(Math.floor(s / 60) % 60).padStart(s >= 3600 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mmss}` : mmss;
 };
 
 /**
@@ -89,5 +96,6 @@ export function formatRunSummary(s: RunSummary): string | undefined {
         ? `${s.split} ${Object.entries(s.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ')}`
         : 'no evaluation';
   const rate = s.trainSeconds > 0 ? `, ${Math.round(s.examples / s.trainSeconds)} images/s over ${clock(s.trainSeconds)} of training steps` : '';
-  return `${result} on backend ${s.backend ?? '?'}: ${s.examples.toLocaleString('en-US')} training images in ${clock(s.wallSeconds)}${rate}`;
+  const resumed = s.startStep ? ` (resumed at step ${s.startStep.toLocaleString('en-US')}: images and times are this process's)` : '';
+  return `${result} on backend ${s.backend ?? '?'}: ${s.examples.toLocaleString('en-US')} training images in ${clock(s.wallSeconds)}${rate}${resumed}`;
 }
