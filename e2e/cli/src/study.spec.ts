@@ -100,7 +100,7 @@ describe('study commands on a tiny ViT trained on Fashion-MNIST', () => {
 
   it('curves draws loss and accuracy from the run log', () => {
     const r = ok(wd.run(['curves', 'runs/vit', '--out', 'curves.png']));
-    expect(r.stdout).toBe('192 loss points, test/accuracy\nwrote curves.png (972×350)\n');
+    expect(r.stdout).toMatch(/^192 loss points, test\/accuracy\nvit: wall time \d+:\d\d\nwrote curves\.png \(972×350\)\n$/);
     expect(png('curves.png').width).toBe(972);
   });
 });

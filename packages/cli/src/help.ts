@@ -116,6 +116,8 @@ Several runs (e.g. the same config on native and on WebGPU, or ours beside PyTor
 panel per quantity with a line per run, and, against the first run, how closely each other run's
 train loss tracks it over the steps both logged (max |Δ| over the first 50 and over all, mean |Δ|,
 the gap of the last 50 steps' means) and the last common evaluation's difference.
+Each run's wall time by its log's clock, added up over the processes of a run resumed with
+--resume (each process listed with the steps it trained).
 
   --labels a,b,...     legend labels, one per run (default: the run directories' names)
   --smoothing <w>      EMA weight for the train-loss lines, in [0, 1) (default 0; 0.9 for several runs)

@@ -76,7 +76,7 @@ export class RunSummaryCollector {
 }
 
 /** m:ss, or h:mm:ss from an hour on. */
-const clock = (seconds: number): string => {
+export const clock = (seconds: number): string => {
   const s = Math.round(seconds);
   const mmss = `${String(Math.floor(s / 60) % 60).padStart(s >= 3600 ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mmss}` : mmss;

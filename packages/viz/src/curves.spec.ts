@@ -1,6 +1,6 @@
 // Training curves: parsing a JSONL log as logger-jsonl writes it, nice ticks, and the plotted image.
 import { describe, expect, it } from 'vitest';
-import { evaluationTable, parseRunEvents, plotTrainingCurves, smoothCurve } from './curves.ts';
+import { evaluationTable, parseRunEvents, plotTrainingCurves, runProcesses, smoothCurve } from './curves.ts';
 import { decodePng, encodePng } from './png/png.ts';
 import { formatTick, niceTicks, plotLines, SERIES_COLORS } from './plot.ts';
 
@@ -74,6 +74,30 @@ describe('evaluationTable', () => {
       { step: 2, trainLoss: 3, metrics: { 'test/accuracy': 0.7 } },
       { step: 3, trainLoss: null, metrics: { 'test/accuracy': 0.8 } },
     ]);
+  });
+});
+
+describe('runProcesses', () => {
+  it('lists each process of a resumed run with the steps it trained and how long it ran', () => {
+    const at = (seconds: number): string => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
+    const processes = runProcesses([
+      { time: at(0), type: 'run-start' },
+      { time: at(10), type: 'batch-end', step: 1 },
+      { time: at(20), type: 'batch-end', step: 2 },
+      { time: at(25), type: 'eval-end', step: 2 }, // then killed
+      { time: at(3600), type: 'run-start' }, // resumed at step 1
+      { time: at(3610), type: 'batch-end', step: 2 },
+      { time: at(3620), type: 'batch-end', step: 3 },
+      { time: at(3630), type: 'run-end', step: 3 },
+      { time: at(7200), type: 'run-start' }, // resumed after the end: nothing left to train
+      { time: at(7201), type: 'run-end', step: 3 },
+    ].map((e) => JSON.stringify(e)).join('\n'));
+    expect(processes).toEqual([{ fromStep: 0, toStep: 2, seconds: 25 }, { fromStep: 1, toStep: 3, seconds: 30 }, { fromStep: 0, toStep: 0, seconds: 1 }]);
+  });
+
+  it('skips lines without a time, and says what it wanted when given no text', () => {
+    expect(runProcesses('{"type":"run-start"}\n{"type":"batch-end","step":1}\n')).toEqual([]);
+    expect(() => runProcesses(undefined as unknown as string)).toThrow('runProcesses: jsonl must be the text of a JSONL event log');
   });
 });
 

@@ -73,6 +73,50 @@ export function parseRunEvents(jsonl: string): RunCurves {
   return { loss, lr, metrics };
 }
 
+/** One process of a run (a run resumed twice has three), as {@link runProcesses} lists them. */
+export interface RunProcess {
+  /** The step it started from (0, or the checkpoint's step it resumed at). */
+  readonly fromStep: number;
+  /** The last step it logged (= fromStep when it trained no step). */
+  readonly toStep: number;
+  /** Seconds from its run-start to its last logged event. */
+  readonly seconds: number;
+}
+
+/**
+ * The processes a run's log holds, one per run-start, with how long each ran by the log's `time`
+ * fields: a run resumed across sessions adds them up. Lines without a valid `time` are skipped.
+ * @example
+ * runProcesses(log).reduce((s, p) => s + p.seconds, 0); // the run's wall time, over every resume
+ */
+export function runProcesses(jsonl: string): RunProcess[] {
+  if (typeof jsonl !== 'string') throw argError('runProcesses', 'jsonl', jsonl, 'the text of a JSONL event log');
+  const processes: { fromStep: number | undefined; toStep: number; start: number; end: number }[] = [];
+  for (const line of jsonl.split('\n')) {
+    if (line.trim() === '') continue;
+    let event: { type?: unknown; time?: unknown; step?: unknown };
+    try {
+      event = JSON.parse(line) as typeof event;
+    } catch {
+      continue; // parseRunEvents names bad lines
+    }
+    const time = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+    if (Number.isNaN(time)) continue;
+    if (event.type === 'run-start') {
+      processes.push({ fromStep: undefined, toStep: 0, start: time, end: time });
+      continue;
+    }
+    const current = processes.at(-1);
+    if (!current) continue;
+    current.end = time;
+    if (event.type === 'batch-end' && typeof event.step === 'number') {
+      current.fromStep ??= event.step - 1;
+      current.toStep = event.step;
+    }
+  }
+  return processes.map(({ fromStep, toStep, start, end }) => ({ fromStep: fromStep ?? toStep, toStep: Math.max(toStep, fromStep ?? 0), seconds: (end - start) / 1000 }));
+}
+
 /** One evaluation of a run, as {@link evaluationTable} lists them. */
 export interface EvaluationRow {
   /** The optimizer step it was made at. */

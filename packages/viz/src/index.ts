@@ -20,8 +20,8 @@ export {
 } from './pos-embed.ts';
 export { SERIES_COLORS, formatTick, niceTicks, plotLines, type PlotOptions, type Series } from './plot.ts';
 export {
-  evaluationTable, parseRunEvents, plotTrainingCurves, smoothCurve,
-  type CurvePoint, type EvaluationRow, type RunCurves, type TrainingCurvesOptions,
+  evaluationTable, parseRunEvents, plotTrainingCurves, runProcesses, smoothCurve,
+  type CurvePoint, type EvaluationRow, type RunCurves, type RunProcess, type TrainingCurvesOptions,
 } from './curves.ts';
 export {
   lossAgreement, plotRunComparison, type LabelledRun, type LossAgreement, type RunComparisonOptions,

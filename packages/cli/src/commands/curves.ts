@@ -1,12 +1,13 @@
 // `crossmodal curves <run-dir | events.jsonl>...`: the loss and accuracy curves of a run's JSONL
 // log; with several runs, one line per run and how closely the runs agree step by step.
-import { encodePng, evaluationTable, lossAgreement, parseRunEvents, plotRunComparison, plotTrainingCurves, type RunCurves } from '@crossmodal/viz';
+import { encodePng, evaluationTable, lossAgreement, parseRunEvents, plotRunComparison, plotTrainingCurves, runProcesses, type RunCurves, type RunProcess } from '@crossmodal/viz';
 import { writeFileAtomic } from '@crossmodal/core/node';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { clock } from '../run-summary.ts';
 
 /** The event log a `curves` argument names: the file itself, or `events.jsonl` in a run directory. */
 async function eventsPath(path: string): Promise<string> {
@@ -17,7 +18,7 @@ async function eventsPath(path: string): Promise<string> {
 }
 
 /** A run's log, parsed; a UsageError naming the file when it cannot be read or has nothing to plot. */
-async function readRun(path: string, cwd: string): Promise<{ log: string; curves: RunCurves }> {
+async function readRun(path: string, cwd: string): Promise<{ log: string; curves: RunCurves; processes: RunProcess[] }> {
   const log = await eventsPath(resolve(cwd, path));
   let text: string;
   try {
@@ -29,7 +30,16 @@ async function readRun(path: string, cwd: string): Promise<{ log: string; curves
   if (curves.loss.length === 0 && curves.metrics.size === 0) {
     throw new UsageError(`curves: ${relative(cwd, log)} has no batch-end or eval-end events to plot`);
   }
-  return { log, curves };
+  return { log, curves, processes: runProcesses(text) };
+}
+
+/** `label: wall time 1:09:19 over 2 processes (steps 0–11713 in 35:00; 11256–25575 in 34:19)`, from the log's times. */
+function timeLine(label: string, processes: readonly RunProcess[]): string | undefined {
+  if (processes.length === 0) return undefined;
+  const total = clock(processes.reduce((sum, p) => sum + p.seconds, 0));
+  if (processes.length === 1) return `${label}: wall time ${total}`;
+  const each = processes.map((p) => `${p.fromStep}–${p.toStep} in ${clock(p.seconds)}`).join('; ');
+  return `${label}: wall time ${total} over ${processes.length} processes (steps ${each})`;
 }
 
 const fmt = (x: number): string => (x === 0 ? '0' : Math.abs(x) >= 1e-3 ? x.toFixed(4) : x.toExponential(2));
@@ -63,6 +73,7 @@ function agreementLines(baseLabel: string, base: RunCurves, label: string, other
 export async function curvesCommand(command: Extract<Command, { kind: 'curves' }>, io: CliIo): Promise<number> {
   const runs = await Promise.all(command.runs.map((run) => readRun(run, io.cwd)));
   const firstDir = dirname(runs[0]!.log);
+  const labels = command.labels ?? runs.map(({ log }) => basename(dirname(log)));
   let image;
   const report: string[] = [];
   if (runs.length === 1) {
@@ -70,7 +81,6 @@ export async function curvesCommand(command: Extract<Command, { kind: 'curves' }
     const metrics = [...runs[0]!.curves.metrics.keys()];
     report.push(`${runs[0]!.curves.loss.length} loss points${metrics.length ? `, ${metrics.join(', ')}` : ''}`);
   } else {
-    const labels = command.labels ?? runs.map(({ log }) => basename(dirname(log)));
     const labelled = runs.map(({ curves }, i) => ({ label: labels[i]!.toUpperCase(), curves }));
     image = plotRunComparison(labelled, {
       smoothing: command.smoothing ?? 0.9,
@@ -81,10 +91,15 @@ export async function curvesCommand(command: Extract<Command, { kind: 'curves' }
   }
   const out = command.out === undefined ? join(firstDir, runs.length === 1 ? 'curves.png' : 'compare.png') : resolve(io.cwd, command.out);
   await writeFileAtomic(out, encodePng(image));
+  runs.forEach(({ processes }, i) => {
+    const line = timeLine(labels[i]!, processes);
+    if (line) report.push(line);
+  });
   report.push(`wrote ${relative(io.cwd, out)} (${image.width}×${image.height})`);
   if (command.json !== undefined) {
-    const labels = command.labels ?? runs.map(({ log }) => basename(dirname(log)));
-    const tables = runs.map(({ log, curves }, i) => ({ label: labels[i]!, log: relative(io.cwd, log), evaluations: evaluationTable(curves) }));
+    const tables = runs.map(({ log, curves, processes }, i) => ({
+      label: labels[i]!, log: relative(io.cwd, log), wallSeconds: processes.reduce((sum, p) => sum + p.seconds, 0), processes, evaluations: evaluationTable(curves),
+    }));
     const path = resolve(io.cwd, command.json);
     await writeFileAtomic(path, `${JSON.stringify({ runs: tables }, null, 1)}\n`);
     report.push(`wrote ${relative(io.cwd, path)} (${tables.map((t) => `${t.evaluations.length} evaluations`).join(', ')})`);

@@ -135,7 +135,7 @@ describe('curves', () => {
   it('draws the loss and accuracy panels of a run directory or its events.jsonl', async () => {
     const r = await cli('curves', join(dir, 'a'));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^\d+ loss points, test\/accuracy\nwrote a\/curves\.png \(\d+×\d+\)\n$/);
+    expect(r.out).toMatch(/^\d+ loss points, test\/accuracy\na: wall time \d+:\d\d\nwrote a\/curves\.png \(\d+×\d+\)\n$/);
     const png = decodePng(readFileSync(join(dir, 'a/curves.png')));
     expect(png.width).toBe(2 * 480 + 12); // two 480 px panels side by side, padding 4 around them
     expect((await cli('curves', join(dir, 'a/events.jsonl'), '--out', 'c.png')).code).toBe(0);
@@ -145,7 +145,7 @@ describe('curves', () => {
   it('compares runs: a line per run, and how their losses and last evaluations differ', async () => {
     const r = await cli('curves', join(dir, 'a'), join(dir, 'b'), '--labels', 'seed1,seed2', '--out', 'ab.png');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^seed2 vs seed1: \d+ common loss points up to step \d+; \|Δ loss\| max [\d.e-]+ over the first \d+ \(relative [\d.e-]+\), max [\d.e-]+ and mean [\d.e-]+ over all; last \d+ points' means differ by [\d.e-]+; within [\d.e-]+ relative up to step \d+\nseed2 vs seed1: test\/accuracy at step \d+: [\d.]+ vs [\d.]+ \(Δ -?[\d.e-]+\)\nwrote ab\.png \(\d+×\d+\)\n$/);
+    expect(r.out).toMatch(/^seed2 vs seed1: \d+ common loss points up to step \d+; \|Δ loss\| max [\d.e-]+ over the first \d+ \(relative [\d.e-]+\), max [\d.e-]+ and mean [\d.e-]+ over all; last \d+ points' means differ by [\d.e-]+; within [\d.e-]+ relative up to step \d+\nseed2 vs seed1: test\/accuracy at step \d+: [\d.]+ vs [\d.]+ \(Δ -?[\d.e-]+\)\nseed1: wall time \d+:\d\d\nseed2: wall time \d+:\d\d\nwrote ab\.png \(\d+×\d+\)\n$/);
     expect(decodePng(readFileSync(join(dir, 'ab.png'))).width).toBe(2 * 480 + 12); // loss and test/accuracy panels
     // The same run against itself agrees exactly.
     const same = await cli('curves', join(dir, 'a'), join(dir, 'a/events.jsonl'));
@@ -165,6 +165,10 @@ describe('curves', () => {
     expect(rows.map((row: { step: number }) => row.step)).toEqual(logged.map((e) => e.step));
     expect(rows.at(-1).metrics['test/accuracy']).toBe(logged.at(-1).metrics.accuracy);
     expect(rows[0].trainLoss).toBeGreaterThan(0);
+    // One process each, its seconds the run's wall time by the log's clock.
+    const times = readFileSync(join(dir, 'a/events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => Date.parse(JSON.parse(l).time));
+    expect(table.runs[0].processes).toEqual([{ fromStep: 0, toStep: rows.at(-1).step, seconds: (times.at(-1)! - times[0]!) / 1000 }]);
+    expect(table.runs[0].wallSeconds).toBe(table.runs[0].processes[0].seconds);
   });
 
   it('refuses a path that is not there and a directory without a log (exit 2)', async () => {
