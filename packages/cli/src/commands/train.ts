@@ -1,6 +1,6 @@
 // `crossmodal train <config>`: builds the pipeline from the config's plugins and runs it. Ctrl-C
 // once stops after the current step with an interrupt checkpoint (exit 130); twice exits at once.
-import { createPipeline } from '@crossmodal/core';
+import { createPipeline, type Pipeline } from '@crossmodal/core';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../args.ts';
@@ -31,8 +31,14 @@ function checkResume(path: string, cwd: string): string {
 export async function trainCommand(command: Extract<Command, { kind: 'train' }>, io: CliIo, importer?: Importer): Promise<number> {
   const resume = command.resume === undefined ? undefined : checkResume(command.resume, io.cwd);
   const { config, runtime } = await loadRun(command.config, command.overrides, io.cwd, importer);
-  checkNames(runtime, config);
-  const pipeline = createPipeline(runtime, config, resume === undefined ? {} : { resume });
+  let pipeline: Pipeline;
+  try {
+    checkNames(runtime, config);
+    pipeline = createPipeline(runtime, config, resume === undefined ? {} : { resume });
+  } catch (error) {
+    await runtime.dispose(); // an unknown name or a bad option: the runtime is released all the same
+    throw error;
+  }
   const summary = new RunSummaryCollector();
   const watching = pipeline.events$.subscribe((e) => summary.observe(e));
   let interrupts = 0;

@@ -133,7 +133,7 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
     const optimizer = createOptimizer(config.optimizer, model.namedParameters());
     const metrics = createMetrics(runtime, config, context);
     const emaConfig = config.train.ema;
-    if (emaConfig) checkEmaMetrics(config, metrics);
+    checkWatchedMetrics(config, metrics, loaders.eval !== undefined);
     ema = emaConfig ? new ModelEma(model, { decay: emaConfig.decay, warmup: emaConfig.warmup, startStep: emaConfig.startStep }) : undefined;
     const evaluator = loaders.eval && metrics.length > 0
       ? new Evaluator({ model, loader: loaders.eval, metrics, split: config.data.eval?.split ?? 'eval', bus, ...(ema && emaConfig ? { ema: { weights: ema, evaluate: emaConfig.evaluate } } : {}) })
@@ -147,7 +147,15 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
       ...(evaluator ? { evaluator } : {}),
       ...(evalEvery ? { evalEvery } : {}),
     });
-    const schedule = new LrSchedule(bus, optimizer, scheduleFromSpec(config.schedule, runSteps(config, loaders)));
+    const totalSteps = runSteps(config, loaders);
+    const warmup = config.schedule?.warmupSteps ?? 0;
+    if (warmup > 0 && warmup >= totalSteps) {
+      bus.emit({
+        type: 'error', fatal: false,
+        message: `schedule.warmupSteps: ${warmup} is not below the run's ${totalSteps} optimizer steps, so the lr never reaches optimizer.lr${config.schedule?.name === 'cosine' || config.schedule?.name === 'linear' ? ` and the ${config.schedule.name} decay never starts` : ''}; lower warmupSteps`,
+      });
+    }
+    const schedule = new LrSchedule(bus, optimizer, scheduleFromSpec(config.schedule, totalSteps));
     const aggregator = new MetricAggregator(bus);
     const parts: Stateful[] = [trainer, schedule, generatorState, aggregator];
     const stopping = config.earlyStopping;
@@ -172,15 +180,25 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
 }
 
 /**
- * With `train.ema.evaluate: ema` evaluations report only `ema/<name>`: a checkpoint or early-stopping
- * metric naming a bare metric would never be seen, so it is an error naming the key to use.
+ * A checkpoint or early-stopping metric must be one the evaluations will report, or `best` would never
+ * be written and early stopping never fire, without a word: each is checked against the keys of an
+ * eval-end (the metrics' names; with `train.ema`, `ema/<name>` too, or only those with evaluate 'ema').
  */
-function checkEmaMetrics(config: RunConfig, metrics: readonly Metric[]): void {
-  if (config.train.ema?.evaluate !== 'ema') return;
-  const names = new Set(metrics.map((m) => m.name));
-  for (const [field, metric] of [['checkpoint.metric', config.checkpoint.metric], ['earlyStopping.metric', config.earlyStopping?.metric]] as const) {
-    if (metric !== undefined && names.has(metric)) {
+function checkWatchedMetrics(config: RunConfig, metrics: readonly Metric[], hasEvalData: boolean): void {
+  const names = metrics.map((m) => m.name);
+  const evaluate = config.train.ema?.evaluate;
+  const averaged = names.map((n) => `${EMA_METRIC_PREFIX}${n}`);
+  const reported = evaluate === 'ema' ? averaged : evaluate === 'both' ? [...names, ...averaged] : names;
+  const watched = [['checkpoint.metric', config.checkpoint.metric], ['earlyStopping.metric', config.earlyStopping?.metric]] as const;
+  for (const [field, metric] of watched) {
+    if (metric === undefined) continue;
+    if (!hasEvalData || names.length === 0) {
+      throw new RangeError(`${field}: got '${metric}', but the run evaluates nothing to watch it on: it needs data.eval and at least one entry in metrics`);
+    }
+    if (reported.includes(metric)) continue;
+    if (evaluate === 'ema' && names.includes(metric)) {
       throw new RangeError(`${field}: got '${metric}', expected '${EMA_METRIC_PREFIX}${metric}': with train.ema.evaluate 'ema' evaluations report only the average's metrics, under ${EMA_METRIC_PREFIX}<name>`);
     }
+    throw new RangeError(`${field}: got '${metric}', expected one of the keys the evaluations report: ${reported.join(', ')}`);
   }
 }

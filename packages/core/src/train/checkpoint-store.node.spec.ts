@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,5 +48,37 @@ describe('DirectoryCheckpointStore', () => {
     const file = join(dir, 'not-a-dir');
     await writeFile(file, 'x');
     await expect(new DirectoryCheckpointStore(file).save('best', data(1))).rejects.toThrow(`checkpoint: could not write the best checkpoint '${join(file, 'best')}'`);
+  });
+
+  it('keeps the previous checkpoint, and no temporary directory, when putting the new one in place fails', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'crossmodal-ckpt-')), 'checkpoints');
+    dirs.push(root);
+    class FailingStore extends DirectoryCheckpointStore {
+      protected override async replace(): Promise<void> {
+        throw new Error('planned rename failure');
+      }
+    }
+    await new DirectoryCheckpointStore(root).save('last', data(1));
+    await expect(new FailingStore(root).save('last', data(2))).rejects.toThrow(`could not write the last checkpoint '${join(root, 'last')}': planned rename failure`);
+    expect(await readdir(root)).toEqual(['last']);
+    const back = await new DirectoryCheckpointStore(root).load(join(root, 'last'));
+    expect(back.meta.step).toBe(1);
+    for (const t of Object.values(back.model)) t.dispose();
+  });
+
+  it('sweeps what a killed save left behind, and points a resume at a checkpoint a killed save moved aside', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'crossmodal-ckpt-')), 'checkpoints');
+    dirs.push(root);
+    const store = new DirectoryCheckpointStore(root);
+    await store.save('last', data(1));
+    // A process (no longer alive: pid 2^22 + 1 is above Linux's pid_max) killed between its renames.
+    const dead = 4194305;
+    await rename(join(root, 'last'), join(root, `.last.old-${dead}-abc123`));
+    await mkdir(join(root, `.last.tmp-${dead}-def456`));
+    await expect(resolveCheckpointDir(join(root, 'last'))).rejects.toThrow(
+      `a save was interrupted and left the previous one as ${join(root, `.last.old-${dead}-abc123`)}: rename it to '${join(root, 'last')}' to resume from it`,
+    );
+    await store.save('last', data(2));
+    expect(await readdir(root)).toEqual(['last']);
   });
 });

@@ -2,7 +2,7 @@
 // temporary sibling directory, fsynced, then renamed into place, so a crash never leaves a
 // directory that looks complete. Node-only (Deno too, through node:fs).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { syncDirectory } from '@crossmodal/nn/node';
 import type { Backend } from '@crossmodal/tensor';
@@ -30,9 +30,30 @@ export async function resolveCheckpointDir(path: string): Promise<string> {
   try {
     await stat(join(dir, CHECKPOINT_FILES.meta));
   } catch (error) {
-    throw new Error(`checkpoint: '${path}' is not a checkpoint: no ${CHECKPOINT_FILES.meta} in '${dir}' (${messageOf(error)}); expected a directory like <output.dir>/checkpoints/last`, { cause: error });
+    // A save killed between its two renames leaves the previous checkpoint as .<kind>.old-<tag>.
+    const kept = (await readdir(dirname(dir)).catch(() => [] as string[])).filter((f) => f.startsWith(`.${basename(dir)}.old-`));
+    const hint = kept.length > 0 ? `; a save was interrupted and left the previous one as ${kept.map((f) => join(dirname(dir), f)).join(', ')}: rename it to '${dir}' to resume from it` : '';
+    throw new Error(`checkpoint: '${path}' is not a checkpoint: no ${CHECKPOINT_FILES.meta} in '${dir}' (${messageOf(error)}); expected a directory like <output.dir>/checkpoints/last${hint}`, { cause: error });
   }
   return dir;
+}
+
+/** True when `pid` is a live process (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary and replaced directories of `kind` that processes no longer alive left behind. */
+async function sweep(root: string, kind: CheckpointKind): Promise<void> {
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const match = new RegExp(`^\\.${kind}\\.(?:tmp|old)-(\\d+)-[0-9a-f]+$`).exec(name);
+    if (match && Number(match[1]) !== process.pid && !alive(Number(match[1]))) await rm(join(root, name), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -56,20 +77,32 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
     const tmp = join(this.root, `.${kind}.tmp-${tag}`);
     const old = join(this.root, `.${kind}.old-${tag}`);
+    let moved = false; // the previous checkpoint is at `old`, not yet replaced
     try {
       await mkdir(this.root, { recursive: true });
       await mkdir(tmp);
       for (const { name, bytes } of files) await writeDurably(join(tmp, name), bytes); // checkpoint.json last
       await syncDirectory(tmp);
-      const hadTarget = await rename(target, old).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)));
-      await rename(tmp, target);
-      if (hadTarget) await rm(old, { recursive: true, force: true });
+      moved = await rename(target, old).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)));
+      await this.replace(tmp, target);
+      if (moved) {
+        moved = false;
+        await rm(old, { recursive: true, force: true });
+      }
       await syncDirectory(this.root);
     } catch (error) {
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+      // Put the previous checkpoint back, so a failed save never leaves the kind without one.
+      if (moved) await rename(old, target).catch(() => undefined);
       throw new Error(`checkpoint: could not write the ${kind} checkpoint '${target}': ${messageOf(error)}`, { cause: error });
     }
+    await sweep(this.root, kind);
     return target;
+  }
+
+  /** Moves the complete temporary directory into place (a seam the specs use to make it fail). */
+  protected async replace(tmp: string, target: string): Promise<void> {
+    await rename(tmp, target);
   }
 
   /** Reads the checkpoint at `location`: its directory or its checkpoint.json (any root). */

@@ -118,7 +118,8 @@ export class Checkpointer implements Stateful {
 
   /** Restores the best value, so a resumed run does not overwrite `best` with a worse one. */
   loadState(state: JsonValue): void {
-    if (state !== null) this.#best?.loadState('checkpointer', state);
+    const discarded = state === null ? undefined : this.#best?.loadState('checkpointer', state);
+    if (discarded) this.options.bus.emit({ type: 'error', fatal: false, message: discarded });
   }
 
   /** Stops listening. */

@@ -44,7 +44,8 @@ export class EarlyStopping implements Stateful {
       const value = this.#monitor.valueIn(e);
       if (value === undefined || (options.split !== undefined && e.split !== options.split)) return;
       this.#stale = this.#monitor.observe(value) ? 0 : this.#stale + 1;
-      if (this.#stale === options.patience) this.#stop();
+      // ≥: a run resumed past its patience (or with a smaller one) stops at its next evaluation too.
+      if (this.#stale >= options.patience) this.#stop();
     });
   }
 
@@ -74,8 +75,9 @@ export class EarlyStopping implements Stateful {
 
   /** Restores a state from `state()`. */
   loadState(state: JsonValue): void {
-    this.#monitor.loadState('earlyStopping', state);
-    this.#stale = isObject(state) ? numberField('earlyStopping', state, 'stale') : 0;
+    const discarded = this.#monitor.loadState('earlyStopping', state);
+    this.#stale = discarded === undefined && isObject(state) ? numberField('earlyStopping', state, 'stale') : 0;
+    if (discarded) this.bus.emit({ type: 'error', fatal: false, message: discarded });
   }
 
   /** Stops listening. */

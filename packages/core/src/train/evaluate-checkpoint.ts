@@ -47,10 +47,11 @@ export async function evaluateCheckpoint(runtime: Runtime, config: RunConfig, op
     const context = runtime.createContext({ seed: config.seed, outputDir: config.output.dir });
     const { loader, dataset } = (await createEvalLoader(runtime, config, selection.backend, context))!;
     try {
-      const store = options.store ?? new (await import('./checkpoint-store.node.ts')).DirectoryCheckpointStore(config.output.dir);
-      const data = await store.load(options.checkpoint, { backend: selection.backend });
+      // The model first: a config that cannot build one fails before any weight is loaded.
       const model = runtime.models.build(config.model, context);
       try {
+        const store = options.store ?? new (await import('./checkpoint-store.node.ts')).DirectoryCheckpointStore(config.output.dir);
+        const data = await store.load(options.checkpoint, { backend: selection.backend });
         try {
           model.loadStateDict(data.model);
         } finally {

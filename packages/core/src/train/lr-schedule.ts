@@ -7,7 +7,11 @@ import { isObject, numberField, type JsonValue, type Stateful } from './state.ts
 
 /** A schedule as a run config names it; counted in optimizer steps. */
 export interface ScheduleSpec {
-  /** The shape after warm-up: constant, cosine (to minLr at the last step), step (×gamma every stepSize), linear (to minLr). */
+  /**
+   * The shape after warm-up: constant, cosine, step (×gamma every stepSize), linear. Cosine and linear
+   * reach minLr at step `totalSteps`, one past the last step taken (Hugging Face's schedules), so the
+   * last step's lr is just above minLr.
+   */
   readonly name: 'constant' | 'cosine' | 'step' | 'linear';
   /** Linear warm-up from 0 over this many steps first (default 0). */
   readonly warmupSteps?: number;

@@ -34,6 +34,8 @@ export class MetricAggregator implements Stateful {
   #epoch: Totals = { sum: 0, count: 0 };
   #lastEpochLoss: number | undefined;
   #latest: Record<string, number> = {};
+  /** The last evaluation of the current epoch (none yet: undefined). */
+  #epochEval: Record<string, number> | undefined;
   #best: Record<string, number> = {};
   readonly #history: EpochSummary[] = [];
 
@@ -47,15 +49,18 @@ export class MetricAggregator implements Stateful {
       this.#epoch.count += 1;
     } else if (e.type === 'eval-end') {
       this.#latest = { ...e.metrics };
+      this.#epochEval = this.#latest;
       for (const [name, value] of Object.entries(e.metrics)) {
+        if (Number.isNaN(value)) continue; // never a best, and never in the way of a later one
         const best = this.#best[name];
         const better = best === undefined || (defaultMode(name) === 'max' ? value > best : value < best);
         if (better) this.#best[name] = value;
       }
     } else if (e.type === 'epoch-end') {
       this.#lastEpochLoss = this.#epoch.count > 0 ? this.#epoch.sum / this.#epoch.count : undefined;
-      this.#history.push({ epoch: e.epoch, trainLoss: this.#lastEpochLoss ?? Number.NaN, ...(Object.keys(this.#latest).length ? { eval: this.#latest } : {}) });
+      this.#history.push({ epoch: e.epoch, trainLoss: this.#lastEpochLoss ?? Number.NaN, ...(this.#epochEval ? { eval: this.#epochEval } : {}) });
       this.#epoch = { sum: 0, count: 0 };
+      this.#epochEval = undefined;
     }
   }
 

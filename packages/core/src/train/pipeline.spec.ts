@@ -278,7 +278,7 @@ describe('createPipeline', () => {
     const data = { train: { name: 'closing-blobs' }, eval: { name: 'closing-blobs', split: 'test', failClose: true }, batchSize: 8 };
     const before = made.length;
     const dir = await tempDir();
-    const { pipeline, events } = start(baseConfig(dir, { data, train: { epochs: 1 } }));
+    const { pipeline, events } = start(baseConfig(dir, { data, train: { epochs: 1 }, schedule: { name: 'constant' } }));
     (await pipeline.run()).model.dispose();
     expect(made.slice(before)).toEqual([{ split: 'train', closed: 1 }, { split: 'test', closed: 1 }]);
     expect(events.filter((e) => e.type === 'error')).toEqual([
@@ -299,6 +299,43 @@ describe('createPipeline', () => {
     const data = { train: { name: 'closing-blobs' }, eval: { name: 'closing-blobs', split: 'test', failCreate: true }, batchSize: 8 };
     await expect(start(baseConfig(await tempDir(), { data })).pipeline.run()).rejects.toThrow('closing-blobs: planned failure to open');
     expect(made.slice(before)).toEqual([{ split: 'train', closed: 1 }]);
+  });
+
+  it('refuses a checkpoint or early-stopping metric the evaluations will never report', async () => {
+    const dir = await tempDir();
+    await expect(start(baseConfig(dir, { checkpoint: { metric: 'acc' } })).pipeline.run()).rejects.toThrow(
+      "checkpoint.metric: got 'acc', expected one of the keys the evaluations report: accuracy, loss",
+    );
+    await expect(start(baseConfig(dir, { checkpoint: { metric: 'ema/accuracy' } })).pipeline.run()).rejects.toThrow("checkpoint.metric: got 'ema/accuracy'");
+    await expect(start(baseConfig(dir, { earlyStopping: { metric: 'loss', patience: 2 }, metrics: ['accuracy'] })).pipeline.run()).rejects.toThrow(
+      "earlyStopping.metric: got 'loss', expected one of the keys the evaluations report: accuracy",
+    );
+    const raw = baseConfig(dir, { earlyStopping: { metric: 'accuracy', patience: 2 } });
+    const { eval: _, ...noEval } = raw.data;
+    await expect(start({ ...raw, data: noEval }).pipeline.run()).rejects.toThrow(
+      "earlyStopping.metric: got 'accuracy', but the run evaluates nothing to watch it on: it needs data.eval and at least one entry in metrics",
+    );
+    // Accepted: the average's key with train.ema.
+    const ok = start(baseConfig(dir, { train: { epochs: 1, ema: { decay: 0.9 } }, checkpoint: { metric: 'ema/accuracy' } }));
+    (await ok.pipeline.run()).model.dispose();
+  });
+
+  it('warns when the warm-up outlasts the run', async () => {
+    const { pipeline, events } = start(baseConfig(await tempDir(), { schedule: { name: 'cosine', warmupSteps: 12 } }));
+    (await pipeline.run()).model.dispose();
+    expect(events.filter((e) => e.type === 'error')).toEqual([
+      expect.objectContaining({ fatal: false, message: "schedule.warmupSteps: 12 is not below the run's 12 optimizer steps, so the lr never reaches optimizer.lr and the cosine decay never starts; lower warmupSteps" }),
+    ]);
+  });
+
+  it('loads no weights, and leaks none, when evaluating with a config whose model cannot be built', async () => {
+    const dir = await tempDir();
+    const raw = baseConfig(dir, { train: { epochs: 1 } });
+    (await start(raw).pipeline.run()).model.dispose();
+    const before = memory().tensors;
+    const broken = parseRunConfig({ ...raw, model: { ...raw.model, encoders: { vision: { name: 'no-such-encoder' } } } }, 'test');
+    await expect(evaluateCheckpoint(createTestRuntime([testPlugin]), broken, { checkpoint: join(dir, 'checkpoints', 'last') })).rejects.toThrow('no-such-encoder');
+    expect(memory().tensors).toBe(before);
   });
 
   it('runs only once', async () => {

@@ -24,6 +24,24 @@ describe('MetricMonitor', () => {
     expect([1, 0.9, 0.95].map((v) => min.observe(v))).toEqual([true, true, false]);
     expect(defaultMode('top-5')).toBe('max');
   });
+
+  it('never counts NaN as an improvement, not even first', () => {
+    const m = new MetricMonitor('accuracy');
+    expect([Number.NaN, 0.5, Number.NaN, 0.4].map((v) => m.observe(v))).toEqual([false, true, false, false]);
+    expect(m.best).toBe(0.5);
+  });
+
+  it("records its metric and mode, and starts afresh from another metric's best", () => {
+    const accuracy = new MetricMonitor('accuracy');
+    accuracy.observe(0.93);
+    expect(accuracy.state()).toEqual({ best: 0.93, metric: 'accuracy', mode: 'max' });
+    const loss = new MetricMonitor('loss');
+    expect(loss.loadState('checkpointer', accuracy.state())).toBe("checkpointer: the checkpoint's best (0.93) is of accuracy (max), this run watches loss (min): starting afresh");
+    expect(loss.best).toBeUndefined();
+    // A state from before metric and mode were recorded is taken as it is.
+    expect(loss.loadState('checkpointer', { best: 0.2 })).toBeUndefined();
+    expect(loss.best).toBe(0.2);
+  });
 });
 
 describe('EarlyStopping', () => {
@@ -37,6 +55,24 @@ describe('EarlyStopping', () => {
     const copy = new EarlyStopping(new TrainingBus(), { metric: 'loss', patience: 2 });
     copy.loadState(stopping.state());
     expect([copy.best, copy.staleEvaluations]).toEqual([0.9, 2]);
+  });
+
+  it('stops a run resumed at or past its patience at its next evaluation without improvement', () => {
+    const bus = new TrainingBus();
+    const commands: unknown[] = [];
+    bus.commands$.subscribe((c) => commands.push(c));
+    const stopping = new EarlyStopping(bus, { metric: 'loss', patience: 2 });
+    stopping.loadState({ best: 0.5, metric: 'loss', mode: 'min', stale: 3 }); // resumed with a smaller patience
+    bus.emit(evalEnd(1, { loss: 0.6 }));
+    expect(commands).toHaveLength(1);
+  });
+
+  it('counts a NaN evaluation as one without improvement', () => {
+    const bus = new TrainingBus();
+    const stopping = new EarlyStopping(bus, { metric: 'loss', patience: 5 });
+    bus.emit(evalEnd(1, { loss: 1 }));
+    bus.emit(evalEnd(2, { loss: Number.NaN }));
+    expect(stopping.staleEvaluations).toBe(1);
   });
 
   it('ignores evaluations that do not report its metric or are of another split', () => {
@@ -94,6 +130,8 @@ describe('LrSchedule', () => {
 
   it('builds cosine to minLr and rejects a step schedule without stepSize', () => {
     expect(scheduleFromSpec({ name: 'cosine', minLr: 0.1 }, 4)(4, 1)).toBeCloseTo(0.1, 12);
+    // The last step taken (index 3 of 4) is a quarter-turn short of the floor: 0.1 + 0.9·(1 + cos(3π/4))/2.
+    expect(scheduleFromSpec({ name: 'cosine', minLr: 0.1 }, 4)(3, 1)).toBeCloseTo(0.1 + 0.45 * (1 - Math.SQRT1_2), 12);
     expect(scheduleFromSpec(undefined, 4)(3, 0.3)).toBe(0.3);
     expect(() => scheduleFromSpec({ name: 'step' }, 4)).toThrow("schedule 'step': stepSize is required");
   });
@@ -110,6 +148,13 @@ describe('MetricAggregator', () => {
     events.forEach((e) => bus.emit(e));
     expect(agg.summary()).toEqual({ 'train-loss': 1, accuracy: 0.25, loss: 0.5, 'best-accuracy': 0.5, 'best-loss': 0.5 });
     expect(agg.history).toEqual([{ epoch: 0, trainLoss: 3, eval: { accuracy: 0.5, loss: 1 } }]);
+    // An epoch without an evaluation has none in its summary; a NaN never becomes a best.
+    bus.emit({ type: 'epoch-end', epoch: 1, step: 3 });
+    bus.emit(batchEnd(4, 1));
+    bus.emit({ type: 'epoch-end', epoch: 2, step: 4 });
+    expect(agg.history.map((h) => h.eval)).toEqual([{ accuracy: 0.5, loss: 1 }, { accuracy: 0.25, loss: 0.5 }, undefined]);
+    bus.emit(evalEnd(4, { accuracy: Number.NaN, loss: 0.1 }));
+    expect(agg.summary()).toMatchObject({ 'best-accuracy': 0.5, 'best-loss': 0.1 });
     const copy = new MetricAggregator(new TrainingBus());
     copy.loadState(agg.state());
     expect(copy.summary()).toEqual(agg.summary());

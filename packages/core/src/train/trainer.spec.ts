@@ -12,7 +12,10 @@ describe('Trainer', () => {
     const outcome = await trainer.run();
     expect(marble(events)).toBe('Ebbbve' + 'Ebbbve' + 't');
     expect(outcome).toMatchObject({ status: 'completed', epoch: 2, step: 6 });
-    expect(outcome.metrics?.['accuracy']).toBeGreaterThanOrEqual(0);
+    // The outcome carries the last evaluation's metrics, as its eval-end reported them.
+    const lastEval = events.filter((e) => e.type === 'eval-end').at(-1);
+    expect(outcome.metrics).toEqual(lastEval?.type === 'eval-end' ? lastEval.metrics : undefined);
+    expect(Object.keys(outcome.metrics ?? {})).toEqual(['accuracy']);
     const steps = events.flatMap((e) => (e.type === 'batch-end' ? [[e.epoch, e.step, e.batchSize]] : []));
     expect(steps).toEqual([[0, 1, 8], [0, 2, 8], [0, 3, 8], [1, 4, 8], [1, 5, 8], [1, 6, 8]]);
     expect(events.filter((e) => e.type === 'eval-end').map((e) => e.type === 'eval-end' && [e.epoch, e.step, e.split])).toEqual([[0, 3, 'test'], [1, 6, 'test']]);
@@ -114,6 +117,18 @@ describe('Trainer', () => {
     await new Promise((r) => setTimeout(r, 10));
     // Left: the gradients of the two finished steps were zeroed; only read-ahead batches (freed) and params remain.
     expect(memory().tensors).toBe(before);
+  });
+
+  it('stops with an error naming the place when the loss is not finite, before the step takes it', async () => {
+    const { trainer, bus, model } = makeRun({ size: 16, batchSize: 4, epochs: 1 });
+    const weight = model.head.parameters()[0]!; // after the encoder's ReLU, so nothing can mask the NaN
+    bus.events$.pipe(ofType('batch-end')).subscribe((e) => {
+      if (e.step === 2) weight.assign(weight.mul(Number.NaN)); // the weights turn NaN after step 2
+    });
+    await expect(trainer.run()).rejects.toThrow(
+      'Trainer: the loss is NaN at epoch 0, batch 2 of the epoch (optimizer step 3); the run stops before the weights take it',
+    );
+    expect(trainer.position.step).toBe(2);
   });
 
   it('keeps the live tensor count flat from epoch to epoch', async () => {

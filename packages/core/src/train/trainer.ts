@@ -189,11 +189,21 @@ export class Trainer implements Stateful {
       (scale === 1 ? out.loss : out.loss.mul(scale)).backward();
       return out.loss.detach();
     });
+    let value: number;
     try {
-      return (await loss.data())[0]!;
+      value = (await loss.data())[0]!;
     } finally {
       loss.dispose();
     }
+    // Before the optimizer step: the weights (and the checkpoints taken from them) stay finite.
+    if (!Number.isFinite(value)) {
+      const { epoch, step, batchInEpoch } = this.#pos;
+      throw new Error(
+        `Trainer: the loss is ${value} at epoch ${epoch}, batch ${batchInEpoch} of the epoch (optimizer step ${step + 1}); ` +
+          'the run stops before the weights take it. Lower the learning rate, set train.clipGradNorm, or check the batch for NaN or infinite inputs',
+      );
+    }
+    return value;
   }
 
   /** Clip, optimizer step, zero the grads, update the average, emit batch-end and wait for held work. */

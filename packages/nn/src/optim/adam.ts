@@ -46,6 +46,7 @@ const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, wei
 export class Adam extends Optimizer<AdamHyper> {
   /** True for AdamW: weight decay shrinks the parameter instead of adding to the gradient. */
   protected readonly decoupled: boolean = false;
+  protected readonly bufferNames = ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
 
   constructor(params: ParamsInput<AdamHyper>, options: AdamOptions = {}, name = 'Adam', defaults: AdamHyper = ADAM_DEFAULTS) {
     super(name, params, { ...defaults, ...stripUndefined(options) });

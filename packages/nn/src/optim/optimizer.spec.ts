@@ -97,6 +97,34 @@ describe('Optimizer', () => {
     p.dispose();
   });
 
+  it("refuses another optimizer's state and bad hyperparameters, and is left as it was", () => {
+    const p = new Parameter(tensor([1, 2]));
+    p.grad = tensor([0.5, -0.5]);
+    const sgd = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    sgd.step();
+    const adam = new AdamW([p], { lr: 1e-3 });
+    expect(() => adam.loadStateDict(sgd.stateDict())).toThrow(
+      "AdamW.loadStateDict: tensor '0.momentumBuffer' is a 'momentumBuffer' buffer, which AdamW does not keep (its buffers: expAvg, expAvgSq, maxExpAvgSq); is this another optimizer's state?",
+    );
+    const sgdGroups = sgd.stateDict().meta.groups;
+    expect(() => adam.loadStateDict({ tensors: {}, meta: { groups: sgdGroups, steps: {} } })).toThrow(
+      "AdamW.loadStateDict: group 0: 'momentum' is not a AdamW hyperparameter (lr, betas, eps, weightDecay, amsgrad); is this another optimizer's state?",
+    );
+    adam.step();
+    const good = adam.stateDict();
+    const bad = { tensors: good.tensors, meta: { ...good.meta, groups: [{ ...good.meta.groups[0]!, lr: 'x' }] } };
+    expect(() => adam.loadStateDict(bad as unknown as typeof good)).toThrow('AdamW.loadStateDict: group 0: \'lr\' is "x", expected a number');
+    const negative = { tensors: good.tensors, meta: { ...good.meta, groups: [{ ...good.meta.groups[0]!, eps: -1 }] } };
+    expect(() => adam.loadStateDict(negative)).toThrow('AdamW: eps must be >= 0, got -1');
+    // Nothing was applied: the same lr, and the step's buffers are still there.
+    expect(adam.paramGroups[0]!.lr).toBe(1e-3);
+    expect(Object.keys(adam.stateDict().tensors).sort()).toEqual(['0.expAvg', '0.expAvgSq']);
+    sgd.disposeState();
+    adam.disposeState();
+    p.grad.dispose();
+    p.dispose();
+  });
+
   it.each([
     ['SGD with momentum', (ps: Parameter[]) => new SGD(ps, { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 })],
     ['Adam', (ps: Parameter[]) => new Adam(ps, { lr: 0.01, weightDecay: 1e-4 })],

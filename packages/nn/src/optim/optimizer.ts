@@ -71,6 +71,9 @@ export abstract class Optimizer<H extends BaseHyper> {
     if (seen.size === 0) throw new Error(`${name}: got no parameters to optimize`);
   }
 
+  /** The names of the per-parameter buffers `update` keeps (a state dict naming others is another optimizer's). */
+  protected abstract readonly bufferNames: readonly string[];
+
   /** Checks a group's hyperparameters; subclasses extend it. */
   protected validate(group: H): void {
     if (!(group.lr >= 0)) throw new RangeError(`${this.name}: lr must be >= 0, got ${group.lr}`);
@@ -166,11 +169,31 @@ export abstract class Optimizer<H extends BaseHyper> {
       const m = /^(\d+)\.(.+)$/.exec(key);
       const p = m ? params[Number(m[1])] : undefined;
       if (!m || !p) throw new Error(`${this.name}.loadStateDict: tensor key '${key}' does not name a parameter index below ${params.length}`);
+      if (!this.bufferNames.includes(m[2]!)) {
+        throw new Error(`${this.name}.loadStateDict: tensor '${key}' is a '${m[2]}' buffer, which ${this.name} does not keep (its buffers: ${this.bufferNames.join(', ')}); is this another optimizer's state?`);
+      }
       if (fmt(t.shape) !== fmt(p.shape)) throw new Error(`${this.name}.loadStateDict: '${key}' has shape ${fmt(t.shape)}, parameter ${m[1]} has ${fmt(p.shape)}`);
       byIndex.set(Number(m[1]), [...(byIndex.get(Number(m[1])) ?? []), [m[2]!, t]]);
     }
+    // Every hyperparameter is one this optimizer has, of the same kind, and valid: checked on copies
+    // before anything changes, so a bad state dict leaves the optimizer as it was.
+    const restored = groups.map(({ params: _ids, ...hyper }, i) => {
+      const current = this.paramGroups[i]!;
+      for (const [key, value] of Object.entries(hyper)) {
+        const known = key in current && key !== 'params';
+        if (!known || typeof value !== typeof (current as unknown as Record<string, unknown>)[key]) {
+          const keys = Object.keys(current).filter((k) => k !== 'params').join(', ');
+          throw new Error(
+            `${this.name}.loadStateDict: group ${i}: ${known ? `'${key}' is ${JSON.stringify(value)}, expected a ${typeof (current as unknown as Record<string, unknown>)[key]}` : `'${key}' is not a ${this.name} hyperparameter (${keys}); is this another optimizer's state?`}`,
+          );
+        }
+      }
+      const group = { ...current, ...hyper } as ParamGroup<H>;
+      this.validate(group);
+      return group;
+    });
     this.disposeState();
-    groups.forEach(({ params: _ids, ...hyper }, i) => Object.assign(this.paramGroups[i]!, hyper));
+    restored.forEach((group, i) => Object.assign(this.paramGroups[i]!, group));
     params.forEach((p, i) => {
       const step = steps[i];
       if (step === undefined && !byIndex.has(i)) return;

@@ -41,6 +41,8 @@ export function sgdUpdate(param: Tensor, grad: Tensor, momentumBuffer: Tensor | 
  * loss.backward(); opt.step(); opt.zeroGrad();
  */
 export class SGD extends Optimizer<SGDHyper> {
+  protected readonly bufferNames = ['momentumBuffer'] as const;
+
   constructor(params: ParamsInput<SGDHyper>, options: SGDOptions) {
     super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
   }
