@@ -41,9 +41,11 @@ export const Div = binary(
 /** a ** b (float32) */
 export const Pow = binary(
   'Pow',
-  // y = a^b  ⇒  da = dy·b·a^(b−1), db = dy·y·ln a (taken as 0 where a ≤ 0, as PyTorch does for a = 0)
+  // y = a^b  ⇒  da = dy·b·a^(b−1), taken as 0 where b = 0 (a^b is constant there; at a = 0 the rule
+  // would be 0·∞ = NaN; PyTorch masks it the same way); db = dy·y·ln a (taken as 0 where a ≤ 0, as
+  // PyTorch does for a = 0)
   (dy, { a, b }, { out }) => ({
-    a: () => mul(dy, mul(b, pow(a, sub(b, 1)))),
+    a: () => mul(dy, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1))))),
     b: () => mul(dy, where(greater(a, 0), mul(out, log(a)), 0)),
   }),
   { floatOnly: true },
@@ -72,23 +74,34 @@ const pair = (a: Operand, b: Operand): Binary => {
   return { a: ta, b: asTensor(b, ta) };
 };
 
+/** Runs `op` on the operands, freeing the scalars made from numbers (autograd keeps its own handles). */
+function run(op: OpDef<Binary>, a: Operand, b: Operand): Tensor {
+  const inputs = pair(a, b);
+  try {
+    return runOp(op, inputs, {});
+  } finally {
+    if (inputs.a !== a) inputs.a.dispose();
+    if (inputs.b !== b) inputs.b.dispose();
+  }
+}
+
 /** a + b, broadcasting; numbers become scalars. */
-export const add = (a: Operand, b: Operand): Tensor => runOp(Add, pair(a, b), {});
+export const add = (a: Operand, b: Operand): Tensor => run(Add, a, b);
 /** a − b, broadcasting. */
-export const sub = (a: Operand, b: Operand): Tensor => runOp(Sub, pair(a, b), {});
+export const sub = (a: Operand, b: Operand): Tensor => run(Sub, a, b);
 /** a · b, broadcasting. */
-export const mul = (a: Operand, b: Operand): Tensor => runOp(Mul, pair(a, b), {});
+export const mul = (a: Operand, b: Operand): Tensor => run(Mul, a, b);
 /** a / b, broadcasting. */
-export const div = (a: Operand, b: Operand): Tensor => runOp(Div, pair(a, b), {});
+export const div = (a: Operand, b: Operand): Tensor => run(Div, a, b);
 /** a ** b, broadcasting. */
-export const pow = (a: Operand, b: Operand): Tensor => runOp(Pow, pair(a, b), {});
+export const pow = (a: Operand, b: Operand): Tensor => run(Pow, a, b);
 /** Elementwise max, broadcasting. */
-export const maximum = (a: Operand, b: Operand): Tensor => runOp(Maximum, pair(a, b), {});
+export const maximum = (a: Operand, b: Operand): Tensor => run(Maximum, a, b);
 /** Elementwise min, broadcasting. */
-export const minimum = (a: Operand, b: Operand): Tensor => runOp(Minimum, pair(a, b), {});
+export const minimum = (a: Operand, b: Operand): Tensor => run(Minimum, a, b);
 /** a == b → int32 0/1. */
-export const equal = (a: Operand, b: Operand): Tensor => runOp(Equal, pair(a, b), {});
+export const equal = (a: Operand, b: Operand): Tensor => run(Equal, a, b);
 /** a > b → int32 0/1. */
-export const greater = (a: Operand, b: Operand): Tensor => runOp(Greater, pair(a, b), {});
+export const greater = (a: Operand, b: Operand): Tensor => run(Greater, a, b);
 /** a < b → int32 0/1. */
-export const less = (a: Operand, b: Operand): Tensor => runOp(Less, pair(a, b), {});
+export const less = (a: Operand, b: Operand): Tensor => run(Less, a, b);

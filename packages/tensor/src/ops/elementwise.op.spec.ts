@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, cast, div, equal, exp, gelu, maximum, pow, randn, manualSeed, sigmoid, sub, tensor, where } from '../index.ts';
+import { add, cast, div, equal, exp, gelu, maximum, memory, mul, pow, randn, manualSeed, sigmoid, sub, tensor, where } from '../index.ts';
 import { checkGrads } from '../testing/index.ts';
 
 describe('binary ops', () => {
@@ -29,6 +29,28 @@ describe('binary ops', () => {
     expect(() => add(i, 0.5)).toThrow(/scalar 0.5 cannot combine with an int32 tensor/);
   });
 
+  it('wrap int32 products to their low 32 bits, as C int32, also past 2^53', () => {
+    const v = [2147483647, -2147483648, 46341, 123456789, -7];
+    const y = mul(tensor(v, undefined, { dtype: 'int32' }), tensor(v, undefined, { dtype: 'int32' }));
+    expect(y.toArray()).toEqual(v.map((x) => Number(BigInt.asIntN(32, BigInt(x) * BigInt(x)))));
+    expect(y.toArray()).toEqual([1, 0, -2147479015, -1757895751, 49]);
+  });
+
+  it('free the scalars made from number operands once the op ran (autograd keeps its own)', () => {
+    const x = tensor([1, 2, 3], undefined, { requiresGrad: true });
+    const c = x.gt(1.5);
+    const before = memory();
+    for (const y of [x.add(1), sub(1, x), pow(x, 2), where(c, 1, 2), where(c, x, 0), where(c, 0, x), x.maskedFill(c, -1)]) y.dispose();
+    expect(() => pow(tensor([2], undefined, { dtype: 'int32' }), 2)).toThrow(/Pow: expected float32 inputs/);
+    expect(memory().tensors).toBe(before.tensors + 1); // the int32 base of the failed pow
+    expect(memory().savedTensors).toBe(before.savedTensors);
+    const loss = x.mul(3).sum();
+    loss.backward();
+    expect(x.grad!.toArray()).toEqual([3, 3, 3]);
+    loss.dispose();
+    expect(memory().savedTensors).toBe(before.savedTensors);
+  });
+
   it('compare into int32 0/1 and select with where', () => {
     const x = tensor([1, 5, 3]);
     expect(equal(x, 3).toArray()).toEqual([0, 0, 1]);
@@ -48,6 +70,16 @@ describe('binary ops', () => {
     checkGrads((x, y) => pow(x!.abs().add(0.5), y!), [a, b], { eps: 1e-3 });
     checkGrads((x, y) => maximum(x!, y!), [a, b.add(0.01)]);
     checkGrads((x, y) => x!.minimum(y!), [a, b.add(0.01)]);
+  });
+
+  it('give pow a zero base gradient where the exponent is 0, also at 0^0 (as PyTorch)', () => {
+    const a = tensor([0, 0, 2, 0.5], undefined, { requiresGrad: true });
+    const b = tensor([0, 1, 0, 2], undefined, { requiresGrad: true });
+    const y = pow(a, b);
+    expect(y.toArray()).toEqual([1, 0, 1, 0.25]);
+    y.sum().backward();
+    expect(a.grad!.toArray()).toEqual([0, 1, 0, 1]);
+    expect(b.grad!.toArray()).toEqual([0, 0, Math.fround(Math.log(2)), Math.fround(0.25 * Math.log(0.5))]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCrossEntropyWithLogits, crossEntropy, manualSeed, mseLoss, rand, randn, softmax, tensor, zeros, type Tensor } from '../index.ts';
+import { binaryCrossEntropyWithLogits, createCpuBackend, crossEntropy, manualSeed, mseLoss, rand, randn, softmax, tensor, zeros, type Backend, type Tensor } from '../index.ts';
 import { checkGrads, expectAllClose } from '../testing/index.ts';
 
 const int = (data: number[], shape?: number[]): Tensor => tensor(data, shape ?? [data.length], { dtype: 'int32' });
@@ -115,6 +115,25 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy(tensor(LOGITS), zeros([4, 2]))).toThrow('crossEntropy: probability target [4, 2] must match logits [4, 3]');
     expect(() => crossEntropy(tensor(LOGITS), int([0, 1, 1, 0]), { weight: zeros([4]) })).toThrow('crossEntropy: weight [4] must be [3]');
     expect(() => crossEntropy(tensor(LOGITS), int([0, 1, 1, 0]), { labelSmoothing: 1.5 })).toThrow('labelSmoothing must be in [0, 1], got 1.5');
+  });
+
+  it('makes the loss NaN for out-of-range targets where the backend cannot read them synchronously', async () => {
+    // The CPU oracle without readSync stands in for WebGPU: the targets stay on the device.
+    const { readSync: _, ...cpu } = createCpuBackend();
+    const asyncCpu: Backend = cpu;
+    const on = (labels: number[], options: Parameters<typeof crossEntropy>[2] = {}) =>
+      crossEntropy(tensor(LOGITS, undefined, { backend: asyncCpu }), tensor(labels, [4], { dtype: 'int32', backend: asyncCpu }), options).data();
+    const lp = logSoftmaxRows(LOGITS);
+    for (const bad of [[0, 3, 1, 0], [0, -1, 1, 0]]) {
+      expect((await on(bad))[0]).toBeNaN();
+      expect((await on(bad, { reduction: 'sum' }))[0]).toBeNaN();
+      expect((await on(bad, { labelSmoothing: 1 }))[0]).toBeNaN();
+      expect((await on(bad, { weight: tensor([1, 2, 0.5], undefined, { backend: asyncCpu }) }))[0]).toBeNaN();
+      expect(Array.from(await on(bad, { reduction: 'none' }))).toEqual([-lp[0]![0]!, Number.NaN, -lp[2]![1]!, -lp[3]![0]!].map((v) => (Number.isNaN(v) ? v : expect.closeTo(v, 6))));
+    }
+    // Ignored targets and in-range ones are untouched.
+    expect((await on([2, -100, 1, 0]))[0]).toBeCloseTo(-(lp[0]![2]! + lp[2]![1]! + lp[3]![0]!) / 3, 6);
+    expect((await on([2, 5, 1, 0], { ignoreIndex: 5 }))[0]).toBeCloseTo(-(lp[0]![2]! + lp[2]![1]! + lp[3]![0]!) / 3, 6);
   });
 });
 

@@ -5,7 +5,7 @@ import { fmt, ShapeError } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { tidy } from '../engine.ts';
 import { arange } from '../creation.ts';
-import { add, div, equal, less, mul, sub } from './binary.op.ts';
+import { add, div, equal, greater, less, mul, sub } from './binary.op.ts';
 import { cast, exp, log, neg } from './unary.op.ts';
 import { mean, sum } from './reduce.op.ts';
 import { unsqueeze } from './reshape.op.ts';
@@ -33,9 +33,15 @@ function checkReduction(what: string, r: string): void {
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${what}: reduction must be 'mean', 'sum' or 'none', got '${r}'`);
 }
 
-/** Class indices must be in [0, C) or equal ignoreIndex (checked where the data is on the host). */
-function checkTargets(target: Tensor, c: number, ignoreIndex: number): void {
-  if (!target.backend.readSync) return;
+/**
+ * Class indices must be in [0, C) or equal ignoreIndex. Where the data is on the host they are
+ * checked here (a RangeError naming the first bad one) and this returns true. A backend that cannot
+ * read synchronously (WebGPU) gets false: the loss is then made NaN on the device at each
+ * out-of-range target (see hardTargets), since such a target would otherwise get a zero one-hot
+ * row yet count in the 'mean', a silently low loss.
+ */
+function checkTargets(target: Tensor, c: number, ignoreIndex: number): boolean {
+  if (!target.backend.readSync) return false;
   const data = target.dataSync();
   for (let i = 0; i < data.length; i++) {
     const t = data[i]!;
@@ -43,6 +49,7 @@ function checkTargets(target: Tensor, c: number, ignoreIndex: number): void {
       throw new RangeError(`crossEntropy: target ${t} at flat index ${i} is out of range for ${c} classes (ignoreIndex ${ignoreIndex})`);
     }
   }
+  return true;
 }
 
 /**
@@ -50,7 +57,9 @@ function checkTargets(target: Tensor, c: number, ignoreIndex: number): void {
  * and `target`, as PyTorch's `F.cross_entropy`:
  * - int32 class indices [...]: NLL of log-softmax, optionally class-weighted; 'mean' divides by
  *   the summed weights of non-ignored targets (their count without weights). NOTE: as in PyTorch,
- *   'mean' over a batch whose targets are all ignored is 0/0 = NaN.
+ *   'mean' over a batch whose targets are all ignored is 0/0 = NaN. A target outside [0, C) that
+ *   is not ignoreIndex throws a RangeError where the backend reads synchronously (the CPU oracle,
+ *   native); elsewhere (WebGPU) it makes the loss NaN, so the run stops on a non-finite loss.
  * - float32 probabilities [..., C] (soft targets): −Σ_c w_c·t_c·log p_c; 'mean' divides by the
  *   number of samples; `ignoreIndex` does not apply.
  * Label smoothing mixes in the uniform distribution: (1 − ε)·NLL + (ε/C)·Σ_c w_c·(−log p_c).
@@ -72,8 +81,8 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     if (fmt(target.shape) !== fmt(logits.shape.slice(0, -1))) {
       throw new ShapeError(`crossEntropy: class-index target ${shapeOf(target)} must be logits ${shapeOf(logits)} without the last axis`);
     }
-    checkTargets(target, c, ignoreIndex);
-    return tidy(() => hardTargets(logits, target, opts));
+    const checked = checkTargets(target, c, ignoreIndex);
+    return tidy(() => hardTargets(logits, target, { ...opts, poisonOutOfRange: !checked }));
   }
   if (fmt(target.shape) !== fmt(logits.shape)) {
     throw new ShapeError(`crossEntropy: probability target ${shapeOf(target)} must match logits ${shapeOf(logits)}`);
@@ -89,14 +98,20 @@ interface CeOpts {
   readonly c: number;
 }
 
-function hardTargets(logits: Tensor, target: Tensor, { eps, ignoreIndex, reduction, weight, c }: CeOpts): Tensor {
+function hardTargets(logits: Tensor, target: Tensor, { eps, ignoreIndex, reduction, weight, c, poisonOutOfRange }: CeOpts & { poisonOutOfRange: boolean }): Tensor {
   const logp = logSoftmax(logits, -1); // [..., C]
   const valid = where(equal(target, ignoreIndex), 0, 1); // float32 [...]: 0 for ignored targets
   // One-hot of the target (an out-of-range index, such as −100, gives a zero row), ignored rows zeroed.
   const hit = mul(cast(equal(unsqueeze(target, -1), arange(0, c, 1, { backend: logits.backend })), 'float32'), unsqueeze(valid, -1));
   // where, not mul: a −∞ log-probability of a class that is not the target must not give 0·∞ = NaN.
   const picked = where(hit, logp, 0);
-  const nll = neg(sum(weight ? mul(picked, weight) : picked, -1)); // [...]
+  let nll = neg(sum(weight ? mul(picked, weight) : picked, -1)); // [...]
+  if (poisonOutOfRange) {
+    // Targets the host could not check: NaN at each one outside [0, C) that is not ignored, so every
+    // reduction of the loss is NaN and the run fails loudly instead of training on a low loss.
+    const bad = where(equal(target, ignoreIndex), 0, add(less(target, 0), greater(target, c - 1)));
+    nll = where(bad, Number.NaN, nll);
+  }
   const sampleWeight = weight ? sum(mul(hit, weight), -1) : valid; // w[target], 0 where ignored
   const reduce = (perSample: Tensor): Tensor =>
     reduction === 'none' ? perSample : reduction === 'sum' ? sum(perSample) : div(sum(perSample), sum(sampleWeight));

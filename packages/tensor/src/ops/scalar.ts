@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor.ts';
 import { full } from '../creation.ts';
 
-/** `x` if it is a tensor, else a scalar tensor like `like` (same backend and dtype). */
+/** `x` if it is a tensor, else a new scalar tensor like `like` (same backend and dtype) that the caller owns and disposes. */
 export function asTensor(x: Tensor | number, like: Tensor): Tensor {
   if (typeof x !== 'number') return x;
   if (like.dtype === 'int32' && !Number.isInteger(x)) {

@@ -17,14 +17,23 @@ export const Where = defineOp<{ cond: Tensor; a: Tensor; b: Tensor }>({
   grad: (dy, { cond }) => ({ a: () => where(cond, dy, 0), b: () => where(cond, 0, dy) }),
 });
 
-/** `a` where `cond` ≠ 0, else `b` (numbers become scalars of the tensor operand's dtype). */
+/**
+ * `a` where `cond` ≠ 0, else `b` (numbers become scalars of the tensor operand's dtype, float32 when
+ * both are numbers; those scalars are freed once the op has run, autograd keeping its own handles).
+ */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const like = full([], 0, { backend: cond.backend });
-    return runOp(Where, { cond, a: asTensor(a, like), b: asTensor(b, like) }, {});
+  const made: Tensor[] = [];
+  const scalar = (x: number, like: Tensor | undefined): Tensor => {
+    const t = like ? asTensor(x, like) : full([], x, { backend: cond.backend });
+    made.push(t);
+    return t;
+  };
+  try {
+    const ta = typeof a === 'number' ? scalar(a, typeof b === 'number' ? undefined : b) : a;
+    return runOp(Where, { cond, a: ta, b: typeof b === 'number' ? scalar(b, ta) : b }, {});
+  } finally {
+    for (const t of made) t.dispose();
   }
-  const ta = typeof a === 'number' ? asTensor(a, b as Tensor) : a;
-  return runOp(Where, { cond, a: ta, b: asTensor(b, ta) }, {});
 }
 
 /** `x` with `value` wherever `mask` is non-zero (PyTorch's masked_fill). */

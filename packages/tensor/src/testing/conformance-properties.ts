@@ -86,10 +86,14 @@ export const conformanceProperties: readonly ConformanceProperty[] = [
         kase(`${log ? 'logSoftmax' : 'softmax'} [${s}] axis ${axis}`, [f(s, -4, 4)], (x) => (log ? ops.logSoftmax(x!, axis) : ops.softmax(x!, axis))))),
   },
   {
-    name: 'layerNorm with and without affine parameters',
-    cases: fc.tuple(arbShape({ minRank: 0, maxRank: 2, maxDim: 5 }), dim(33), fc.boolean()).map(([lead, d, affine]) =>
-      kase(`layerNorm [${[...lead, d]}]${affine ? ' affine' : ''}`, affine ? [f([...lead, d]), f([d]), f([d])] : [f([...lead, d])],
-        (x, w, b) => ops.layerNorm(x!, w, b, 1e-5), { atol: 1e-4, rtol: 1e-4 })),
+    // Values in ±0.05 (variance up to ≈ 8e-4) against ε up to 0.1 make ε change the output (and rows of
+    // one element are constant: rstd = 1/√ε), so mean and rstd are compared too.
+    name: 'layerNorm with and without affine parameters, over eps and the scale of x',
+    cases: fc.tuple(arbShape({ minRank: 0, maxRank: 2, maxDim: 5 }), dim(33), fc.boolean(), pick([1e-5, 1e-3, 0.1]), pick([2, 0.05])).map(([lead, d, affine, eps, s]) => {
+      const x = f([...lead, d], -s, s);
+      return kase(`layerNorm [${[...lead, d]}]${affine ? ' affine' : ''} eps ${eps} x in ±${s}`, affine ? [x, f([d]), f([d])] : [x],
+        (xs, w, b) => ops.layerNormWithStats(xs!, w, b, eps), { atol: 1e-4, rtol: 1e-4 });
+    }),
   },
   {
     name: 'permute by a random permutation',

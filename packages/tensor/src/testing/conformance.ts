@@ -70,6 +70,14 @@ export const conformanceCases: readonly ConformanceCase[] = [
   c('logSoftmax', ['LogSoftmax'], [f(5, 21)], (x) => ops.logSoftmax(x!.mul(3), -1)),
   c('layerNorm affine', ['LayerNorm', 'LayerNormGrad'], [f(2, 5, 24), f(24), f(24)], (x, w, b) => ops.layerNorm(x!, w!, b!, 1e-5), { atol: 1e-4, rtol: 1e-4 }),
   c('layerNorm plain', ['LayerNorm', 'LayerNormGrad'], [f(7, 10)], (x) => ops.layerNorm(x!, undefined, undefined, 1e-6), { atol: 1e-4, rtol: 1e-4 }),
+  // LayerNorm's ε. Constant rows (small integers, D = 32: the mean is exact) have zero variance, so
+  // out = bias and rstd = 1/√ε; rows of variance ≈ 1.3e-6 against ε = 1e-5 shrink x̂ about 3-fold,
+  // so a backend that drops or misplaces ε misses by far more than the tolerance. Both compare the
+  // statistics too; ε = 1e-3 in the first catches one hard-coded to the default.
+  c('layerNorm eps constant rows', ['LayerNorm', 'LayerNormGrad'], [{ shape: [6, 1], kind: 'int', low: -3, high: 4 }, f(32), f(32)], (i, w, b) =>
+    ops.layerNormWithStats(ops.expand(ops.cast(i!, 'float32'), [6, 32]), w!, b!, 1e-3)),
+  c('layerNorm eps low-variance rows', ['LayerNorm', 'LayerNormGrad'], [f(5, 24), f(24), f(24)], (x, w, b) =>
+    ops.layerNormWithStats(x!.mul(1e-3), w!, b!, 1e-5), { atol: 1e-4, rtol: 1e-4 }),
   c('dropout', ['Dropout'], [f(8, 33)], (x) => ops.dropout(x!, 0.3, { seed: 1234 })),
   c('attention self', ['Attention', 'AttentionGrad'], [f(2, 3, 9, 8), f(2, 3, 9, 8), f(2, 3, 9, 8)], (q, k, v) => ops.scaledDotProductAttention(q!, k!, v!), { atol: 1e-4, rtol: 1e-4 }),
   // The key-padding mask keeps key 0 of every row (a fully masked row is tested in the op's spec).

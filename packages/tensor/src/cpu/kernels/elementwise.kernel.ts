@@ -13,9 +13,11 @@ import { erf, gelu, geluTanh, sigmoid } from '../math.ts';
 type Fn2 = (a: number, b: number) => number;
 type Fn1 = (x: number) => number;
 
-const binaryKernel = (op: OpDef<{ a: Tensor; b: Tensor }>, f: Fn2) =>
+/** `fInt`, when given, computes int32 outputs (comparisons, whose output is int32, leave it out). */
+const binaryKernel = (op: OpDef<{ a: Tensor; b: Tensor }>, fFloat: Fn2, fInt: Fn2 = fFloat) =>
   defineKernel(op, CPU, (_: CpuBackend, { a, b }, _attrs, outs) => {
     const o = outs.out!;
+    const f = o.dtype === 'int32' ? fInt : fFloat;
     const out = allocArray(o.dtype, o.size);
     const da = a.storage.data;
     const db = b.storage.data;
@@ -41,11 +43,13 @@ function map(src: TypedArray, dtype: 'float32' | 'int32', f: Fn1): TypedArray {
   return out;
 }
 
-// NOTE: int32 results of +,−,· wrap like C int32 (Int32Array stores modulo 2³²); Div is float-only.
+// NOTE: int32 results of +,−,· wrap like C int32: sums and differences are exact in a double and
+// Int32Array stores them modulo 2³²; a product can pass 2⁵³ and lose its low bits in a double, so
+// int32 Mul uses Math.imul (the low 32 bits, as C, the native backend and WGSL). Div is float-only.
 export const elementwiseKernels = [
   binaryKernel(Add, (a, b) => a + b),
   binaryKernel(Sub, (a, b) => a - b),
-  binaryKernel(Mul, (a, b) => a * b),
+  binaryKernel(Mul, (a, b) => a * b, Math.imul),
   binaryKernel(Div, (a, b) => a / b),
   binaryKernel(Pow, (a, b) => Math.pow(a, b)),
   binaryKernel(Maximum, (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b))),
