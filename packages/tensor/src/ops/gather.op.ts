@@ -57,7 +57,9 @@ export const ScatterAdd = defineOp<{ base: Tensor; indices: Tensor; src: Tensor 
 /**
  * Selects slices of `x` along `axis` by int32 `indices` of any shape (index_select, embedding
  * lookup): the output shape is x.shape[:axis] + indices.shape + x.shape[axis+1:]. Every index must
- * lie in [0, x.shape[axis]); negative indices are an error (the kernel throws a RangeError).
+ * lie in [0, x.shape[axis]); negative indices are an error. Backends that read synchronously (the
+ * reference, native) throw a RangeError; WebGPU, which cannot stop mid-dispatch, fills the slice of a
+ * bad index with NaN (float32) or the most negative int32, so the loss turns NaN and the Trainer stops.
  * @example
  * const table = randn([1000, 64]);
  * gather(table, tensor([[1, 2], [3, 4]], undefined, { dtype: 'int32' }));   // [2, 2, 64]

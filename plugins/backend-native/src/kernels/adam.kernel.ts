@@ -1,6 +1,7 @@
 // Native kernel: the fused AdamStep (one pass over the elements, the oracle's float32 steps in order).
 import { adamScalars, AdamStep, defineKernel, type AnyKernel } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend, type NativeStorage } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable } from './strides.ts';
 
 const f32 = (s: NativeStorage): Float32Array => s.data as Float32Array;
@@ -13,8 +14,9 @@ const adamKernel = defineKernel(AdamStep, NATIVE, (be: NativeBackend, { param, g
   const m = be.out(outs.expAvg!);
   const v = be.out(outs.expAvgSq!);
   const vmax = outs.maxExpAvgSq ? be.out(outs.maxExpAvgSq) : undefined;
-  be.addon.adamStep(f32(param.storage), f32(grad.storage), f32(expAvg.storage), f32(expAvgSq.storage), maxExpAvgSq ? f32(maxExpAvgSq.storage) : null,
-    f32(out), f32(m), f32(v), vmax ? f32(vmax) : null, scalars, attrs.decoupled, attrs.maximize === true);
+  releaseOnThrow(be, [out, m, v, vmax], () =>
+    be.addon.adamStep(f32(param.storage), f32(grad.storage), f32(expAvg.storage), f32(expAvgSq.storage), maxExpAvgSq ? f32(maxExpAvgSq.storage) : null,
+      f32(out), f32(m), f32(v), vmax ? f32(vmax) : null, scalars, attrs.decoupled, attrs.maximize === true));
   return { out, expAvg: m, expAvgSq: v, ...(vmax ? { maxExpAvgSq: vmax } : {}) };
 });
 

@@ -2,6 +2,7 @@
 // wanted), both on OpenBLAS sgemms per batch matrix with the softmax in between.
 import { Attention, AttentionGrad, attentionDims, defineKernel, type AnyKernel, type AttentionDims, type KernelInput, type Shape } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend, type NativeStorage } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable, batchOffsets } from './strides.ts';
 
 type In = KernelInput<NativeStorage>;
@@ -32,19 +33,23 @@ function layout(op: string, d: AttentionDims, q: In, k: In, v: In, mask: In | un
 
 const attentionKernel = defineKernel(Attention, NATIVE, (be: NativeBackend, { q, k, v, mask }, a, outs) => {
   const d = attentionDims('Attention', { q, k, v, mask });
+  const where = layout('Attention', d, q, k, v, mask); // checks the sizes before anything is allocated
   const out = be.out(outs.out!);
   const probs = outs.probs ? be.out(outs.probs) : undefined;
-  be.addon.attention(f32(q.storage), f32(k.storage), f32(v.storage), mask ? (mask.storage.data as Float32Array | Int32Array) : null, f32(out), f32Of(probs),
-    ...layout('Attention', d, q, k, v, mask), a.scale, a.causal, a.dropoutP, a.seed);
+  releaseOnThrow(be, [out, probs], () =>
+    be.addon.attention(f32(q.storage), f32(k.storage), f32(v.storage), mask ? (mask.storage.data as Float32Array | Int32Array) : null, f32(out), f32Of(probs),
+      ...where, a.scale, a.causal, a.dropoutP, a.seed));
   return probs ? { out, probs } : { out };
 });
 
 const attentionGradKernel = defineKernel(AttentionGrad, NATIVE, (be: NativeBackend, { q, k, v, dOut, mask }, a, outs) => {
   const d = attentionDims('AttentionGrad', { q, k, v, mask });
+  const where = layout('AttentionGrad', d, q, k, v, mask);
   const r: { dq?: NativeStorage; dk?: NativeStorage; dv?: NativeStorage; dmask?: NativeStorage } = {};
   for (const name of ['dq', 'dk', 'dv', 'dmask'] as const) if (outs[name]) r[name] = be.out(outs[name]);
-  be.addon.attentionGrad(f32(q.storage), f32(k.storage), f32(v.storage), f32(dOut.storage), mask ? (mask.storage.data as Float32Array | Int32Array) : null,
-    f32Of(r.dq), f32Of(r.dk), f32Of(r.dv), f32Of(r.dmask), ...layout('AttentionGrad', d, q, k, v, mask), a.scale, a.causal, a.dropoutP, a.seed);
+  releaseOnThrow(be, [r.dq, r.dk, r.dv, r.dmask], () =>
+    be.addon.attentionGrad(f32(q.storage), f32(k.storage), f32(v.storage), f32(dOut.storage), mask ? (mask.storage.data as Float32Array | Int32Array) : null,
+      f32Of(r.dq), f32Of(r.dk), f32Of(r.dv), f32Of(r.dmask), ...where, a.scale, a.causal, a.dropoutP, a.seed));
   return r;
 });
 

@@ -7,6 +7,7 @@ import {
 } from '@crossmodal/tensor';
 import { BINARY_OPS, UNARY_OPS, type BinaryOpName } from '../addon/elementwise.ts';
 import { NATIVE, type NativeBackend, type NativeStorage } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable, broadcastStrides } from './strides.ts';
 
 type Data = Float32Array | Int32Array;
@@ -31,9 +32,9 @@ const binary = (op: OpDef<{ a: Tensor; b: Tensor }>) => {
   const code = BINARY_OPS[op.name as BinaryOpName];
   return defineKernel(op, NATIVE, (be: NativeBackend, { a, b }, _attrs, outs) => {
     const o = outs.out!;
+    const [shape, sa, sb] = layout(op.name, o, [a, b]); // checks the sizes before anything is allocated
     const out = be.outUninitialized(o);
-    const [shape, sa, sb] = layout(op.name, o, [a, b]);
-    be.addon.binary(code, data(a), data(b), out.data as Data, shape, sa!, sb!);
+    releaseOnThrow(be, [out], () => be.addon.binary(code, data(a), data(b), out.data as Data, shape, sa!, sb!));
     return out;
   });
 };
@@ -41,7 +42,7 @@ const binary = (op: OpDef<{ a: Tensor; b: Tensor }>) => {
 const unaryKernel = (op: OpDef<{ x: Tensor }>, code: number) =>
   defineKernel(op, NATIVE, (be: NativeBackend, { x }, _attrs, outs) => {
     const out = be.outUninitialized(outs.out!);
-    be.addon.unary(code, data(x), out.data as Data);
+    releaseOnThrow(be, [out], () => be.addon.unary(code, data(x), out.data as Data));
     return out;
   });
 
@@ -56,30 +57,30 @@ export const elementwiseKernels = [
   ...unaries.map(([op, code]) => unaryKernel(op, code)),
   defineKernel(Gelu, NATIVE, (be: NativeBackend, { x }, { approximate }, outs) => {
     const out = be.outUninitialized(outs.out!);
-    be.addon.unary(approximate === 'tanh' ? UNARY_OPS.GeluTanh : UNARY_OPS.GeluErf, data(x), out.data as Data);
+    releaseOnThrow(be, [out], () => be.addon.unary(approximate === 'tanh' ? UNARY_OPS.GeluTanh : UNARY_OPS.GeluErf, data(x), out.data as Data));
     return out;
   }),
   defineKernel(GeluGrad, NATIVE, (be: NativeBackend, { x, dy }, { approximate }, outs) => {
     const out = be.outUninitialized(outs.out!);
-    be.addon.geluGrad(x.storage.data as Float32Array, dy.storage.data as Float32Array, out.data as Float32Array, approximate === 'tanh');
+    releaseOnThrow(be, [out], () => be.addon.geluGrad(x.storage.data as Float32Array, dy.storage.data as Float32Array, out.data as Float32Array, approximate === 'tanh'));
     return out;
   }),
   defineKernel(Cast, NATIVE, (be: NativeBackend, { x }, _attrs, outs) => {
     const out = be.outUninitialized(outs.out!);
-    be.addon.cast(data(x), out.data as Data);
+    releaseOnThrow(be, [out], () => be.addon.cast(data(x), out.data as Data));
     return out;
   }),
   defineKernel(Dropout, NATIVE, (be: NativeBackend, { x }, { p, seed }, outs) => {
     const out = be.outUninitialized(outs.out!);
     // The scale is the oracle's float32-rounded 1/(1 − p), so x·scale is the same single multiply.
-    be.addon.dropout(x.storage.data as Float32Array, out.data as Float32Array, p, seed, dropoutScale(p));
+    releaseOnThrow(be, [out], () => be.addon.dropout(x.storage.data as Float32Array, out.data as Float32Array, p, seed, dropoutScale(p)));
     return out;
   }),
   defineKernel(Where, NATIVE, (be: NativeBackend, { cond, a, b }, _attrs, outs) => {
     const o = outs.out!;
-    const out = be.outUninitialized(o);
     const [shape, sc, sa, sb] = layout('Where', o, [cond, a, b]);
-    be.addon.where(data(cond), data(a), data(b), out.data as Data, shape, sc!, sa!, sb!);
+    const out = be.outUninitialized(o);
+    releaseOnThrow(be, [out], () => be.addon.where(data(cond), data(a), data(b), out.data as Data, shape, sc!, sa!, sb!));
     return out;
   }),
 ];

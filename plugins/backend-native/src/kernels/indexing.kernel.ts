@@ -3,6 +3,7 @@
 // the first bad position before it writes anything).
 import { defineKernel, fmt, Gather, OneHot, ScatterAdd, sizeOf, type AnyKernel, type Shape } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable } from './strides.ts';
 
 /** Splits `shape` around `axis` into [outer count, axis size, inner count]. */
@@ -20,12 +21,7 @@ export const indexingKernels: readonly AnyKernel[] = [
     const [outer, n, inner] = around(x.shape, axis);
     const idx = indices.storage.data as Int32Array;
     const out = be.out(o);
-    try {
-      checkIndex('Gather', be.addon.gather(x.storage.data, idx, out.data, outer, n, inner), idx, n, axis, x.shape);
-    } catch (e) {
-      be.release(out);
-      throw e;
-    }
+    releaseOnThrow(be, [out], () => checkIndex('Gather', be.addon.gather(x.storage.data, idx, out.data, outer, n, inner), idx, n, axis, x.shape));
     return out;
   }),
   defineKernel(ScatterAdd, NATIVE, (be: NativeBackend, { base, indices, src }, { axis }, outs) => {
@@ -34,19 +30,15 @@ export const indexingKernels: readonly AnyKernel[] = [
     const [outer, n, inner] = around(base.shape, axis);
     const idx = indices.storage.data as Int32Array;
     const out = be.out(o);
-    try {
-      checkIndex('ScatterAdd', be.addon.scatterAdd(base.storage.data, idx, src.storage.data, out.data, outer, n, inner), idx, n, axis, base.shape);
-    } catch (e) {
-      be.release(out);
-      throw e;
-    }
+    releaseOnThrow(be, [out], () =>
+      checkIndex('ScatterAdd', be.addon.scatterAdd(base.storage.data, idx, src.storage.data, out.data, outer, n, inner), idx, n, axis, base.shape));
     return out;
   }),
   defineKernel(OneHot, NATIVE, (be: NativeBackend, { indices }, { depth }, outs) => {
     const o = outs.out!;
     assertIndexable('OneHot', o.size);
     const out = be.out(o);
-    be.addon.oneHot(indices.storage.data as Int32Array, out.data as Float32Array, depth);
+    releaseOnThrow(be, [out], () => be.addon.oneHot(indices.storage.data as Int32Array, out.data as Float32Array, depth));
     return out;
   }),
 ];

@@ -1,6 +1,7 @@
 // Native kernels: LayerNorm (out, mean, rstd) and LayerNormGrad (dx, dweight, dbias as wanted).
 import { defineKernel, LayerNorm, LayerNormGrad, type AnyKernel } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend, type NativeStorage } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable } from './strides.ts';
 
 const f32 = (s: NativeStorage): Float32Array => s.data as Float32Array;
@@ -13,7 +14,8 @@ const layerNormKernel = defineKernel(LayerNorm, NATIVE, (be: NativeBackend, { x,
   const out = be.alloc('float32', x.size);
   const mean = be.alloc('float32', rows);
   const rstd = be.alloc('float32', rows);
-  be.addon.layerNorm(f32(x.storage), f32Of(weight?.storage), f32Of(bias?.storage), f32(out), f32(mean), f32(rstd), rows, d, eps);
+  releaseOnThrow(be, [out, mean, rstd], () =>
+    be.addon.layerNorm(f32(x.storage), f32Of(weight?.storage), f32Of(bias?.storage), f32(out), f32(mean), f32(rstd), rows, d, eps));
   return { out, mean, rstd };
 });
 
@@ -23,8 +25,9 @@ const layerNormGradKernel = defineKernel(LayerNormGrad, NATIVE, (be: NativeBacke
   assertIndexable('LayerNormGrad', x.size);
   const r: { dx?: NativeStorage; dweight?: NativeStorage; dbias?: NativeStorage } = {};
   for (const name of ['dx', 'dweight', 'dbias'] as const) if (outs[name]) r[name] = be.out(outs[name]);
-  be.addon.layerNormGrad(f32(dy.storage), f32(x.storage), f32(mean.storage), f32(rstd.storage), f32Of(weight?.storage),
-    f32Of(r.dx), f32Of(r.dweight), f32Of(r.dbias), rows, d);
+  releaseOnThrow(be, [r.dx, r.dweight, r.dbias], () =>
+    be.addon.layerNormGrad(f32(dy.storage), f32(x.storage), f32(mean.storage), f32(rstd.storage), f32Of(weight?.storage),
+      f32Of(r.dx), f32Of(r.dweight), f32Of(r.dbias), rows, d));
   return r;
 });
 

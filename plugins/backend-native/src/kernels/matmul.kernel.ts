@@ -1,6 +1,7 @@
 // MatMul on OpenBLAS: batch and broadcast in offsets, transposes as BLAS flags (no copies).
 import { defineKernel, MatMul } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable, batchOffsets } from './strides.ts';
 
 export const matmulKernel = defineKernel(MatMul, NATIVE, (be: NativeBackend, { a, b }, { transA, transB }, outs) => {
@@ -11,8 +12,10 @@ export const matmulKernel = defineKernel(MatMul, NATIVE, (be: NativeBackend, { a
   assertIndexable('MatMul', a.size, b.size, o.size);
   const batch = o.shape.slice(0, -2);
   // sgemm with beta = 0 writes every element (and the addon zeroes the output itself when k = 0).
+  const offsA = batchOffsets(batch, a.shape.slice(0, -2), m * k);
+  const offsB = batchOffsets(batch, b.shape.slice(0, -2), k * n);
   const out = be.outUninitialized(o);
-  be.addon.matmul(a.storage.data as Float32Array, b.storage.data as Float32Array, out.data as Float32Array,
-    batchOffsets(batch, a.shape.slice(0, -2), m * k), batchOffsets(batch, b.shape.slice(0, -2), k * n), m, n, k, transA, transB);
+  releaseOnThrow(be, [out], () =>
+    be.addon.matmul(a.storage.data as Float32Array, b.storage.data as Float32Array, out.data as Float32Array, offsA, offsB, m, n, k, transA, transB));
   return out;
 });

@@ -2,6 +2,7 @@
 // simplifies the axes itself (rows, columns, or kept/reduced offset lists), so these only pass shapes.
 import { ArgMax, ArgMin, defineKernel, Max, Min, sizeOf, Sum, type AnyKernel, type ReduceAttrs } from '@crossmodal/tensor';
 import { NATIVE, type NativeBackend, type NativeStorage } from '../native-backend.ts';
+import { releaseOnThrow } from './release-on-throw.ts';
 import { assertIndexable } from './strides.ts';
 
 type Input = { readonly storage: NativeStorage; readonly shape: readonly number[]; readonly size: number };
@@ -10,14 +11,15 @@ type Out = { readonly size: number; readonly dtype: 'float32' | 'int32'; readonl
 const reduceWith = (name: string, kind: 0 | 1 | 2) => (be: NativeBackend, x: Input, { axes }: ReduceAttrs, o: Out): NativeStorage => {
   assertIndexable(name, x.size);
   const out = be.out(o);
-  be.addon.reduce(x.storage.data, out.data, Int32Array.from(x.shape), Int32Array.from(axes), kind);
+  releaseOnThrow(be, [out], () => be.addon.reduce(x.storage.data, out.data, Int32Array.from(x.shape), Int32Array.from(axes), kind));
   return out;
 };
 
 const argWith = (name: string, isMax: boolean) => (be: NativeBackend, x: Input, axis: number, o: Out): NativeStorage => {
   assertIndexable(name, x.size);
   const out = be.out(o);
-  be.addon.argReduce(x.storage.data, out.data as Int32Array, sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(x.shape.slice(axis + 1)), isMax);
+  releaseOnThrow(be, [out], () =>
+    be.addon.argReduce(x.storage.data, out.data as Int32Array, sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(x.shape.slice(axis + 1)), isMax));
   return out;
 };
 

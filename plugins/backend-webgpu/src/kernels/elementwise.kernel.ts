@@ -56,8 +56,9 @@ export const elementwiseKernels = [
   unary(Clone, 'x0', 'x0'),
   defineKernel(Gelu, WEBGPU, (be: WebGpuBackend, { x }, { approximate }, outs) =>
     runElementwise(be, `Gelu-${approximate}`, approximate === 'tanh' ? 'gelu_tanhf(x0)' : 'geluf(x0)', [x], outs.out!)),
+  // float32 → int32 is JavaScript's ToInt32 (wraps modulo 2^32; NaN and ±inf give 0), as the oracle's Int32Array store.
   defineKernel(Cast, WEBGPU, (be: WebGpuBackend, { x }, { dtype }, outs) =>
-    runElementwise(be, 'Cast', dtype === 'int32' ? 'i32(x0)' : 'f32(x0)', [x], outs.out!)),
+    runElementwise(be, 'Cast', dtype === 'float32' ? 'f32(x0)' : x.dtype === 'float32' ? 'to_int32(x0)' : 'x0', [x], outs.out!)),
   defineKernel(Where, WEBGPU, (be: WebGpuBackend, { cond, a, b }, _attrs, outs) =>
     runElementwise(be, 'Where', `select(x2, x1, x0 != ${cond.dtype === 'int32' ? '0' : '0.0'})`, [cond, a, b], outs.out!)),
 ] as const;

@@ -1,9 +1,10 @@
-// WebGPU kernels that index: Gather, ScatterAdd (deterministic, no atomics) and OneHot.
-// NOTE: the CPU oracle throws a RangeError on an out-of-range index; a shader cannot, so here
-// Gather reads 0 and ScatterAdd skips the entry. Callers that need the check validate on the host.
+// WebGPU kernels that index: Gather, ScatterAdd (deterministic, no atomic adds) and OneHot.
+// NOTE: the CPU oracle throws a RangeError on an out-of-range index; a shader cannot, so here the
+// result is poisoned instead of silently short: Gather fills that index's slice with NaN (int32:
+// the most negative int32), ScatterAdd its whole output. Callers that need the error validate on the host.
 import { defineKernel, Gather, OneHot, ScatterAdd } from '@crossmodal/tensor';
 import { dispatch1d, f32 } from '../program.ts';
-import { indexingGatherProgram } from '../programs/indexing-gather.program.ts';
+import { GATHER_POISON_BITS, indexingGatherProgram } from '../programs/indexing-gather.program.ts';
 import { indexingOneHotProgram } from '../programs/indexing-one-hot.program.ts';
 import { indexingScatterAddProgram } from '../programs/indexing-scatter-add.program.ts';
 import { indexingScatterLinksProgram } from '../programs/indexing-scatter-links.program.ts';
@@ -23,7 +24,7 @@ export const indexingKernels = [
     const size = outs.out!.size;
     const result = b.alloc(size * 4);
     const [, n, inner] = around(x.shape, axis);
-    if (size > 0) b.run(indexingGatherProgram(), [x.storage, indices.storage], [result], [size, indices.size, n, inner], dispatch1d(size));
+    if (size > 0) b.run(indexingGatherProgram(), [x.storage, indices.storage], [result], [size, indices.size, n, inner, GATHER_POISON_BITS[x.dtype]], dispatch1d(size));
     return result;
   }),
   // Deterministic: pass 1 chains equal indices (O(m²) comparisons for m indices), pass 2 sums each
@@ -36,7 +37,8 @@ export const indexingKernels = [
     if (size === 0) return result;
     const [, n, inner] = around(base.shape, axis);
     const m = indices.size;
-    const links = b.fill('int32', n + m, 0);
+    // The chains (n + m words), then the out-of-range flag.
+    const links = b.fill('int32', n + m + 1, 0);
     if (m > 0) b.run(indexingScatterLinksProgram(), [indices.storage], [links], [m, n], dispatch1d(m));
     const program = indexingScatterAddProgram(base.dtype === 'int32' ? 'i32' : 'f32');
     b.run(program, [base.storage, src.storage, links], [result], [size, m, n, inner, f32(1)], dispatch1d(size));

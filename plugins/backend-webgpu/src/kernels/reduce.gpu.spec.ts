@@ -1,7 +1,7 @@
 // Reductions on WebGPU against the CPU oracle: any axes with keepDim, rank 0 and rank 6, empty
-// axes and outputs, int32, NaN, ties, long rows (the split two-pass path) and more outputs than
-// one dispatch axis holds — on the serial programs and, forced by the backend's `reductions`
-// setting, on the workgroup trees a hardware adapter gets.
+// axes and outputs, int32, NaN, sums that come out ±inf or NaN, ties, long rows (the split
+// two-pass path) and more outputs than one dispatch axis holds — on the serial programs and,
+// forced by the backend's `reductions` setting, on the workgroup trees a hardware adapter gets.
 import { afterAll, describe, expect, it } from 'vitest';
 import { argmax, argmin, max, mean, min, sum, type Tensor } from '@crossmodal/tensor';
 import { createWebGpuBackend } from '../create-backend.ts';
@@ -12,6 +12,32 @@ import { compareForward, hostInputs, onBoth } from '../testing/nn-parity.ts';
 const backend = await testBackend();
 const gpu = typeof backend === 'string' ? undefined : backend;
 const f = (...shape: number[]) => ({ shape });
+const INF = Number.POSITIVE_INFINITY;
+const NAN = Number.NaN;
+
+/**
+ * Rows of 600 whose sums are not finite: ±inf, overflow, inf − inf and NaN (and one finite row).
+ * Both big terms of an overflowing row sit 256 apart, so one tree lane (lanes stride by 256) adds
+ * both; the serial path splits each row into chunks of 200 and overflows in its second pass. The
+ * last row overflows only across chunks: each chunk's partial sum is finite.
+ */
+function nonFiniteRows(): { input: { data: Float32Array; shape: number[] }; sums: number[] } {
+  const rows: [number, number][][] = [
+    [[5, INF]],
+    [[1, -INF]],
+    [[0, 3e38], [256, 3e38]],
+    [[0, -3e38], [256, -3e38]],
+    [[0, INF], [256, -INF]],
+    [[3, NAN]],
+    [[0, INF], [300, NAN]],
+    [[7, 1.5], [400, -2.25]],
+  ];
+  const data = new Float32Array((rows.length + 1) * 600);
+  rows.forEach((set, r) => set.forEach(([at, v]) => (data[r * 600 + at] = v)));
+  data.fill(6e35, rows.length * 600); // 3.6e38 in all: over f32's 3.4e38, though each chunk of 200 is not
+  return { input: { data, shape: [rows.length + 1, 600] }, sums: [INF, -INF, INF, -INF, NAN, NAN, NAN, -0.75, INF] };
+}
+
 const all = (x: Tensor, axes: number[], keepDim: boolean) => ({
   sum: sum(x, axes, keepDim),
   max: max(x, axes, keepDim),
@@ -57,6 +83,18 @@ describe.skipIf(!gpu)('reduction kernels on WebGPU', () => {
     expect(Array.from(r.gpu['hi']!.data)).toEqual([1, 1, 0]);
     expect(Array.from(r.gpu['lo']!.data)).toEqual([3, 1, 0]);
     expect(await compareForward(gpu!, fn, [{ data, shape: [3, 4] }])).toBeNull();
+  });
+
+  it('sums ±inf, overflow and NaN to ±inf and NaN as the oracle does (split rows too)', async () => {
+    const { input, sums } = nonFiniteRows();
+    const fn = (x: Tensor) => ({ rows: sum(x, 1), cols: sum(x, 0), total: sum(x), mean: mean(x, 1) });
+    const r = await onBoth(gpu!, fn, [input]);
+    expect(Array.from(r.gpu['rows']!.data)).toEqual(sums);
+    expect(await compareForward(gpu!, fn, [input])).toBeNull();
+    const single = (v: number[]) => [{ data: Float32Array.from(v), shape: [v.length] }];
+    for (const [v, want] of [[[INF], INF], [[-INF, 2], -INF], [[3e38, 3e38], INF], [[2, NAN], NAN]] as const) {
+      expect(Array.from((await onBoth(gpu!, (x: Tensor) => sum(x), single([...v]))).gpu['out']!.data)).toEqual([want]);
+    }
   });
 
   it('handles rank 0, empty reduced axes and empty outputs', async () => {
@@ -148,6 +186,14 @@ describe.skipIf(!gpu)('reduction kernels as workgroup trees', () => {
     expect(Array.from(r.gpu['lo']!.data)).toEqual([100, 40]);
     expect(Array.from(r.gpu['max']!.data)).toEqual([9, Number.NaN]);
     expect(await compareForward(treeGpu!, fn, [{ data, shape: [2, 600] }])).toBeNull();
+  });
+
+  it('sums ±inf, overflow and NaN within one lane to ±inf and NaN as the oracle does', async () => {
+    const { input, sums } = nonFiniteRows();
+    const fn = (x: Tensor) => ({ rows: sum(x, 1), mean: mean(x, 1) });
+    const r = await onBoth(treeGpu!, fn, [input]);
+    expect(Array.from(r.gpu['rows']!.data)).toEqual(sums);
+    expect(await compareForward(treeGpu!, fn, [input])).toBeNull();
   });
 
   it('reduces int32 rows exactly', async () => {

@@ -1,11 +1,27 @@
 // WGSL scalar math the kernels share, written to match the CPU oracle: erf, GELU (both forms),
-// a stable sigmoid and tanh, IEEE-ish max/min with NaN propagation, pow with negative bases.
+// a stable sigmoid and tanh, IEEE-ish max/min with NaN propagation, pow with negative bases,
+// a finiteness test and JavaScript's float → int32 conversion.
 
 /** WGSL source of the helper functions (prepended to programs that need them). */
 export const WGSL_MATH = /* wgsl */ `
 fn is_nan(x: f32) -> bool { return !(x == x); }
 // A quiet NaN built at run time (a constant NaN is a WGSL compile error).
 fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+// Finite: the exponent bits are not all ones. Read from the bits, so no fast-math assumption folds it.
+fn is_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+// JavaScript's ToInt32 (what an Int32Array store does): NaN and ±inf give 0, anything else is
+// truncated toward zero and wrapped modulo 2^32. WGSL's i32(x) clamps instead (and is undefined
+// for NaN), so the magnitude is rebuilt from the mantissa and exponent bits: an f32 of exponent
+// e ≥ 23 is the mantissa shifted left by e − 23, whose bits past 32 are the multiples of 2^32.
+fn to_int32(x: f32) -> i32 {
+  let b = bitcast<u32>(x);
+  let e = i32((b >> 23u) & 0xffu) - 127;
+  if (e < 0 || e == 128) { return 0; }
+  let mant = (b & 0x7fffffu) | 0x800000u;
+  var mag = 0u;
+  if (e < 23) { mag = mant >> u32(23 - e); } else if (e < 55) { mag = mant << u32(e - 23); }
+  return bitcast<i32>(select(mag, 0u - mag, (b & 0x80000000u) != 0u));
+}
 fn fmax_nan(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return max(a, b); }
 fn fmin_nan(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return min(a, b); }
 // Math.pow semantics: x^0 = 1, negative bases with integral exponents keep their sign.

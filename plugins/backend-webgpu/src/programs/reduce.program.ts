@@ -32,6 +32,15 @@ export function reduceMeta(plan: ReducePlan, nOut: number, chunkLen: number, chu
 }
 
 /**
+ * One compensated addition of `v` to `acc` (needs `comp`, `one` = 1.0 from meta, and WGSL_MATH).
+ * Once the sum is ±inf or NaN the correction would be inf − inf = NaN, so it is only taken while
+ * the sum is finite: an infinite input or an overflow then sums to ±inf, as in the oracle.
+ */
+export const KAHAN_STEP = 'let y = v - comp; let s = acc + y; comp = select(0.0, (s * one - acc) - y, is_finite(s)); acc = s;';
+/** The compensated sum: acc − comp while finite, else acc itself (±inf stays ±inf, NaN stays NaN). */
+export const KAHAN_RESULT = 'select(acc, acc - comp, is_finite(acc))';
+
+/**
  * The accumulator's declaration, one step over `v` (reduced index `ri`), and the value stored (the
  * workgroup-tree program runs the same steps per lane). Needs `bits()` and, for f32, WGSL_MATH.
  */
@@ -44,8 +53,7 @@ export function accumulator(mode: ReduceMode, t: WgslType): { init: string; step
     case 'sum':
       // Kahan: `comp` carries the low bits each addition loses, so long rows stay near the exact sum.
       // NOTE: `one` is 1.0 read from meta: without it the compiler folds (s − acc) − y to 0.
-      return isF
-        ? { init: 'var acc = 0.0; var comp = 0.0; let one = mf(6u);', step: 'let y = v - comp; let s = acc + y; comp = (s * one - acc) - y; acc = s;', result: 'acc - comp' }
+      return isF ? { init: 'var acc = 0.0; var comp = 0.0; let one = mf(6u);', step: KAHAN_STEP, result: KAHAN_RESULT }
         : { init: 'var acc = 0i;', step: 'acc += v;', result: 'acc' };
     case 'max':
       return { init: `var acc = ${lowest};`, step: isF ? 'acc = fmax_nan(acc, v);' : 'acc = max(acc, v);', result: 'acc' };
