@@ -18,12 +18,23 @@ describe('collate', () => {
     expect(batch.ids!.toArray()).toEqual([[5, 6], [7, 8]]);
   });
 
-  it('makes integer numbers int32 and other numbers float32', () => {
-    const batch = collate([{ label: 1, weight: 0.5 }, { label: 2, weight: 1 }]);
+  it('makes number fields int32, and float32 only when listed in floatFields, whatever the values', () => {
+    const batch = collate([{ label: 1, weight: 0.5 }, { label: 2, weight: 1 }], { floatFields: ['weight'] });
     expect(batch.label!.dtype).toBe('int32');
     expect(batch.label!.toArray()).toEqual([1, 2]);
     expect(batch.weight!.dtype).toBe('float32');
     expect(batch.weight!.toArray()).toEqual([0.5, 1]);
+    // A float field whose batch happens to hold whole numbers stays float32.
+    expect(collateHost([{ weight: 1 }, { weight: 2 }], { floatFields: ['weight'] }).weight!.data).toEqual(Float32Array.of(1, 2));
+    // A float scalar given as a host array of shape [] needs no declaration.
+    expect(collateHost([{ weight: { data: Float32Array.of(1), shape: [] } }, { weight: { data: Float32Array.of(2), shape: [] } }]).weight).toEqual({ data: Float32Array.of(1, 2), shape: [2] });
+  });
+
+  it('refuses a non-integer in an int32 number field instead of switching that batch to float32', () => {
+    expect(() => collateHost([{ weight: 1 }, { weight: 0.5 }], { indices: [3, 8] })).toThrow(
+      "collate: field 'weight' of example 8 is 0.5, expected an int32 integer (a number field is int32: labels, indices, counts); for a float field list 'weight' in floatFields or give it as { data: Float32Array.of(v), shape: [] }",
+    );
+    expect(() => collateHost([{ id: 2 ** 31 }])).toThrow("collate: field 'id' of example 0 is 2147483648, expected an int32 integer");
   });
 
   it('names the field, the example index and both shapes on a shape mismatch', () => {

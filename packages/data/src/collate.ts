@@ -8,6 +8,11 @@ export interface CollateContext {
   readonly backend?: Backend;
   /** Each example's index in the dataset, for error messages (defaults to 0, 1, 2…). */
   readonly indices?: readonly number[];
+  /**
+   * Fields given as JS numbers that are float32 whatever their values (a loss weight, a score);
+   * every other number field must hold int32 integers and becomes int32 (see {@link collate}).
+   */
+  readonly floatFields?: readonly string[];
 }
 
 /** Turns a list of examples into a batch of tensors. */
@@ -27,10 +32,13 @@ const isHost = (v: unknown): v is HostTensor =>
   typeof v === 'object' && v !== null && 'data' in v && 'shape' in v;
 
 /**
- * Stacks every field of `examples` along a new axis B: numbers become a [B] tensor (int32 when
- * every value is an int32 integer, else float32); host arrays of shape S become [B, ...S] with
- * their own dtype. The fields are those of the first example; every example must have them with
- * the same kind, dtype and shape, else the error names the field, the example index and both shapes.
+ * Stacks every field of `examples` along a new axis B: host arrays of shape S become [B, ...S] with
+ * their own dtype; numbers become a [B] tensor, int32 (labels, indices, counts, flags) unless the
+ * field is one of `floatFields`, which are float32. A non-integer number in an int32 field is an
+ * error, never a silent switch to float32: a field's dtype must not depend on whether one batch's
+ * values happen to be whole. (A float scalar can also be given as `{ data: Float32Array.of(v), shape: [] }`.)
+ * The fields are those of the first example; every example must have them with the same kind,
+ * dtype and shape, else the error names the field, the example index and both shapes.
  * @example
  * const batch = collate([{ x: { data: Float32Array.of(1, 2), shape: [2] }, label: 3 }], {});
  * batch.x.shape;       // [1, 2]
@@ -52,8 +60,9 @@ export function collateHost(examples: readonly Example[], context: CollateContex
   const indices = context.indices ?? examples.map((_, i) => i);
   const first = examples[0]!;
   const batch: Record<string, HostTensor> = {};
+  const floats = new Set(context.floatFields ?? []);
   for (const field of Object.keys(first)) {
-    batch[field] = isHost(first[field]) ? stackHost(field, examples, indices) : stackNumbers(field, examples, indices);
+    batch[field] = isHost(first[field]) ? stackHost(field, examples, indices) : stackNumbers(field, examples, indices, floats.has(field));
   }
   return batch;
 }
@@ -83,15 +92,21 @@ function valueOf(field: string, examples: readonly Example[], indices: readonly 
   return v;
 }
 
-function stackNumbers(field: string, examples: readonly Example[], indices: readonly number[]): HostTensor {
+function stackNumbers(field: string, examples: readonly Example[], indices: readonly number[], float: boolean): HostTensor {
   const values = examples.map((_, i) => {
     const v = valueOf(field, examples, indices, i);
     if (typeof v !== 'number') {
       throw new TypeError(`collate: field '${field}' of example ${indices[i]} is an array of shape ${fmtShape(v.shape)}, but example ${indices[0]} (the batch's first) has a number`);
     }
+    if (!float && !isInt32(v)) {
+      throw new TypeError(
+        `collate: field '${field}' of example ${indices[i]} is ${v}, expected an int32 integer (a number field is int32: labels, indices, counts); ` +
+          `for a float field list '${field}' in floatFields or give it as { data: Float32Array.of(v), shape: [] }`,
+      );
+    }
     return v;
   });
-  return { data: values.every(isInt32) ? Int32Array.from(values) : Float32Array.from(values), shape: [values.length] };
+  return { data: float ? Float32Array.from(values) : Int32Array.from(values), shape: [values.length] };
 }
 
 function stackHost(field: string, examples: readonly Example[], indices: readonly number[]): HostTensor {

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend, memory, tensor } from '@crossmodal/tensor';
+import type { HostBatch } from './collate.ts';
 import { DataLoader, disposeBatch } from './data-loader.ts';
 import type { Batch, Example, IndexedDataset } from './types.ts';
 
 /** Example i holds its own index, so batches show which examples they hold. */
-const indexDataset = (size: number, delayMs = 0): IndexedDataset & { reads: number[] } => {
+const indexDataset = (size: number): IndexedDataset & { reads: number[] } => {
   const reads: number[] = [];
   return {
     size,
     reads,
-    get(i: number): Example | Promise<Example> {
+    get(i: number): Example {
       reads.push(i);
-      const e = { index: i, x: { data: Float32Array.of(i, -i), shape: [2] } };
-      return delayMs ? new Promise((r) => setTimeout(() => r(e), delayMs)) : e;
+      return { index: i, x: { data: Float32Array.of(i, -i), shape: [2] } };
     },
   };
 };
@@ -87,7 +87,7 @@ describe('DataLoader', () => {
     const loader = new DataLoader(ds, { batchSize: 2, prefetch: 2 });
     const it = loader.epoch(0);
     const first = (await it.next()).value as Batch;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r)); // the synchronous reads' promise callbacks have all run
     expect(ds.reads.length).toBe(6); // the batch held plus two read ahead
     disposeBatch(first);
     await it.return();
@@ -95,12 +95,19 @@ describe('DataLoader', () => {
 
   it('frees read-ahead batches when the consumer stops early', async () => {
     const before = memory().tensors;
-    const loader = new DataLoader(indexDataset(40, 1), { batchSize: 4, prefetch: 3 });
+    // Reads past the first batch wait until the test releases them: no timer decides the outcome.
+    const waiting: (() => void)[] = [];
+    const example = (i: number): Example => ({ index: i, x: { data: Float32Array.of(i), shape: [1] } });
+    const ds: IndexedDataset = { size: 40, get: (i) => (i < 4 ? example(i) : new Promise<Example>((r) => waiting.push(() => r(example(i))))) };
+    const loader = new DataLoader(ds, { batchSize: 4, prefetch: 3 });
     for await (const batch of loader.epoch(0)) {
       disposeBatch(batch);
       break;
     }
-    await new Promise((r) => setTimeout(r, 20));
+    expect(waiting).toHaveLength(12); // three batches still being read when the consumer left
+    waiting.forEach((release) => release());
+    // The reads, collation and disposal are promise callbacks, which all run before the next macrotask.
+    await new Promise((r) => setImmediate(r));
     expect(memory().tensors).toBe(before);
   });
 
@@ -151,6 +158,19 @@ describe('DataLoader', () => {
     ]);
     expect(batches.every((b) => b.doubled!.backend === backend)).toBe(true);
     batches.forEach(disposeBatch);
+  });
+
+  it('collates the number fields named in floatFields as float32, with or without a batchTransform', async () => {
+    const ds: IndexedDataset = { size: 2, get: (i) => ({ label: i, weight: i + 1 }) };
+    for (const batchTransform of [undefined, (b: HostBatch) => b]) {
+      const loader = new DataLoader(ds, { batchSize: 2, floatFields: ['weight'], ...(batchTransform ? { batchTransform } : {}) });
+      for await (const batch of loader.epoch(0)) {
+        expect([batch.label!.dtype, batch.weight!.dtype, batch.weight!.toArray()]).toEqual(['int32', 'float32', [1, 2]]);
+        disposeBatch(batch);
+      }
+    }
+    const plain = new DataLoader({ size: 1, get: () => ({ weight: 0.5 }) }, { batchSize: 1 });
+    await expect(collect(plain, 0)).rejects.toThrow("collate: field 'weight' of example 0 is 0.5, expected an int32 integer");
   });
 
   it('refuses a custom collate together with a batchTransform', () => {

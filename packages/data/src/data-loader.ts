@@ -39,6 +39,8 @@ export interface DataLoaderOptions {
   readonly prefetch?: number;
   /** Rewrites each host batch before upload (Mixup/CutMix); works with the default collate only. */
   readonly batchTransform?: BatchTransform;
+  /** Number fields collated as float32 (the rest must be integers, collated as int32; see `collate`). */
+  readonly floatFields?: readonly string[];
 }
 
 /** Options of one pass over the data. */
@@ -81,6 +83,7 @@ export class DataLoader {
       dropLast: options.dropLast ?? false,
       collate: options.collate ?? defaultCollate,
       prefetch,
+      floatFields: [...(options.floatFields ?? [])],
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.batchTransform ? { batchTransform: options.batchTransform } : {}),
     };
@@ -153,9 +156,9 @@ export class DataLoader {
   async #load(order: Int32Array, epoch: number, batch: number): Promise<Batch> {
     const indices = Array.from(this.#slice(order, batch));
     const examples: Example[] = await Promise.all(indices.map((i) => this.#dataset.get(i)));
-    const { collate, backend, batchTransform } = this.#options;
-    if (!batchTransform) return collate(examples, { indices, ...(backend ? { backend } : {}) });
-    return uploadBatch(batchTransform(collateHost(examples, { indices }), { epoch, batch, indices }), backend);
+    const { collate, backend, batchTransform, floatFields } = this.#options;
+    if (!batchTransform) return collate(examples, { indices, floatFields, ...(backend ? { backend } : {}) });
+    return uploadBatch(batchTransform(collateHost(examples, { indices, floatFields }), { epoch, batch, indices }), backend);
   }
 }
 

@@ -186,4 +186,19 @@ describe('Mixup', () => {
       "Mixup: field 'label' must be int32 class indices [2], got a Float32Array of shape [2]",
     );
   });
+
+  it('refuses a cutmixMinMax too small for the image on every batch, not only those that draw CutMix', () => {
+    // switchProb 0: every batch draws Mixup, so no box is ever drawn; the 4×4 image still cannot take one.
+    const m = mixup({ cutmixMinMax: [0.3, 0.4], switchProb: 0 });
+    for (const batch of [0, 1, 2]) {
+      expect(() => m.apply(images(2, 1, 4, 4), { epoch: 0, batch })).toThrow('Mixup: cutmixMinMax [0.3, 0.4] gives no box side for a 4×4 image');
+    }
+    // A size that fits draws exactly as before the check: the plan is a function of the draws alone.
+    const fits = mixup({ cutmixMinMax: [0.3, 0.6] });
+    const gen = fits.generator(0, 5);
+    const cut = gen.uniform() < 1 && gen.uniform() < fits.switchProb;
+    const lam = sampleBeta(gen, cut ? 1 : 0.8, cut ? 1 : 0.8);
+    const box = cut ? cutmixMinMaxBox(gen, 10, 10, [0.3, 0.6]) : undefined;
+    expect(fits.plan(0, 5, 2, 10, 10)[0]).toEqual(box ? { lam: 1 - ((box.y1 - box.y0) * (box.x1 - box.x0)) / 100, box } : { lam });
+  });
 });

@@ -111,12 +111,18 @@ export function cutmixBox(gen: UniformSource, height: number, width: number, lam
   return { y0: clip(cy - halfH, height), y1: clip(cy + halfH, height), x0: clip(cx - halfW, width), x1: clip(cx + halfW, width) };
 }
 
-/** timm's `rand_bbox_minmax`: sides uniform in [⌊H·min⌋, ⌊H·max⌋) (and W), placed uniformly inside the image. */
-export function cutmixMinMaxBox(gen: UniformSource, height: number, width: number, [min, max]: readonly [number, number]): CutmixBox {
+/** The side ranges [⌊H·min⌋, ⌊H·max⌋) and [⌊W·min⌋, ⌊W·max⌋) of a min/max box; a RangeError when one is empty. */
+function minMaxSides(height: number, width: number, [min, max]: readonly [number, number]): [number, number, number, number] {
   const [loH, hiH, loW, hiW] = [Math.trunc(height * min), Math.trunc(height * max), Math.trunc(width * min), Math.trunc(width * max)];
   if (!(loH < hiH && loW < hiW)) {
     throw new RangeError(`Mixup: cutmixMinMax [${min}, ${max}] gives no box side for a ${height}×${width} image (sides in [${loH}, ${hiH}) × [${loW}, ${hiW}))`);
   }
+  return [loH, hiH, loW, hiW];
+}
+
+/** timm's `rand_bbox_minmax`: sides uniform in [⌊H·min⌋, ⌊H·max⌋) (and W), placed uniformly inside the image. */
+export function cutmixMinMaxBox(gen: UniformSource, height: number, width: number, minMax: readonly [number, number]): CutmixBox {
+  const [loH, hiH, loW, hiW] = minMaxSides(height, width, minMax);
   const cutH = randInt(gen, loH, hiH);
   const cutW = randInt(gen, loW, hiW);
   const y0 = randInt(gen, 0, height - cutH);
@@ -239,8 +245,11 @@ export class Mixup {
    * The draw of every element of batch `batch` in epoch `epoch` ([B] entries): one shared draw
    * (`batch`), one per element (`elem`), or one per pair i ↔ B−1−i (`pair`; an odd batch's middle
    * element is not mixed). `height`, `width`: the image's last two axes (for CutMix boxes).
+   * A `cutmixMinMax` that gives no box for them throws before any draw, whatever the draws would be.
    */
   plan(epoch: number, batch: number, batchSize: number, height: number, width: number): MixDraw[] {
+    // NOTE: checked here, not only when a draw picks CutMix, so a bad size fails on the first batch.
+    if (this.cutmixMinMax) minMaxSides(height, width, this.cutmixMinMax);
     const gen = this.generator(epoch, batch);
     if (this.mode === 'batch') return Array<MixDraw>(batchSize).fill(this.#draw(gen, height, width));
     const count = this.mode === 'pair' ? Math.floor(batchSize / 2) : batchSize;

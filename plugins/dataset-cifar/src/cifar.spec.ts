@@ -63,6 +63,15 @@ describe('cifar10 and cifar100 on both formats', () => {
     expect(values(await open10({ normalize: 'imagenet' }), 0)[0]).toBeCloseTo((0 - 0.485) / 0.229, 5);
   });
 
+  it('refuse a normalize transform while the dataset normalises, and take it with normalize: false', async () => {
+    const own = [{ name: 'normalize', preset: 'imagenet' }];
+    await expect(open10({ transforms: own })).rejects.toThrow(
+      "cifar10: transforms[0] is a normalize, but the dataset's normalize option is on (it is unless set to false), so images would be normalised twice",
+    );
+    await expect(open100({ normalize: true, transforms: ['random-horizontal-flip', ...own] })).rejects.toThrow('cifar100: transforms[1] is a normalize');
+    expect(values(await open10({ normalize: false, transforms: own }), 0)).toEqual(values(await open10({ normalize: 'imagenet' }), 0));
+  });
+
   it('keep the first limit examples or a seeded random subset in file order', async () => {
     const first = await open10({ limit: 3, normalize: false });
     expect([first.size, values(first, 2)]).toEqual([3, scaled(2)]);

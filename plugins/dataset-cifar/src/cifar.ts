@@ -3,7 +3,7 @@
 // Krizhevsky 2009, "Learning Multiple Layers of Features from Tiny Images": https://www.cs.toronto.edu/~kriz/cifar.html
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
 import {
-  composeFromSpecs, Compose, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip, type NormalizePreset,
+  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip, type NormalizePreset,
 } from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
 import { CifarDataset } from './cifar-dataset.ts';
@@ -30,7 +30,11 @@ export interface CifarConfig {
   readonly augment?: boolean;
   /** Normalise with the dataset's mean/std (true, the default), not at all (false: pixels in [0, 1]) or a preset's. */
   readonly normalize?: boolean | NormalizePreset;
-  /** Transforms applied first, to both splits (specs as `composeFromSpecs` reads them). */
+  /**
+   * Transforms applied first, to both splits (specs as `composeFromSpecs` reads them), on [0, 1]
+   * pixels before the dataset's normalisation: torchvision's order, so `random-erasing` paints
+   * [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
+   */
   readonly transforms?: readonly unknown[];
 }
 
@@ -61,7 +65,7 @@ async function makeCifar(layout: CifarLayout, config: DatasetConfig, context: Cr
   const stats = normalizeOption(name, config['normalize'], name);
   // Built before reading 180 MB so that a config typo fails at once.
   const transform = new Compose([
-    ...composeFromSpecs(config['transforms'], `${name}: transforms`).transforms,
+    ...datasetTransforms(name, config['transforms'], stats !== undefined),
     // torchvision's CIFAR recipe: RandomCrop(32, padding=4) + RandomHorizontalFlip(), on the image's own size.
     ...(config['augment'] === true && split === 'train' ? [new RandomCrop(undefined, { padding: 4 }), new RandomHorizontalFlip(0.5)] : []),
     ...(stats ? [new Normalize(stats)] : []),

@@ -38,6 +38,15 @@ describe('fashion-mnist on IDX files', () => {
     pixels(await open({ path: dir, normalize: 'mnist' }), 2).forEach((v, i) => expect(v).toBeCloseTo(mnistStats[i]!, 5));
   });
 
+  it('refuses a normalize transform while the dataset normalises, and takes it with normalize: false', async () => {
+    const own = [{ name: 'normalize', preset: 'mnist' }];
+    await expect(open({ path: dir, transforms: own })).rejects.toThrow(
+      "fashion-mnist: transforms[0] is a normalize, but the dataset's normalize option is on (it is unless set to false), so images would be normalised twice",
+    );
+    await expect(open({ path: dir, normalize: 'fashion-mnist', transforms: ['random-horizontal-flip', ...own] })).rejects.toThrow('fashion-mnist: transforms[1] is a normalize');
+    expect(pixels(await open({ path: dir, normalize: false, transforms: own }), 2)).toEqual(pixels(await open({ path: dir, normalize: 'mnist' }), 2));
+  });
+
   it('keeps the first limit examples or a seeded random subset in file order', async () => {
     const first = await open({ path: dir, limit: 4, normalize: false });
     expect([first.size, pixels(first, 3)]).toEqual([4, scaled(3)]);

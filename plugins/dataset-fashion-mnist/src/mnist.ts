@@ -3,7 +3,7 @@
 // Fashion-MNIST: https://arxiv.org/abs/1708.07747 (Xiao, Rasul, Vollgraf 2017).
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
 import {
-  composeFromSpecs, Compose, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip,
+  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip,
   type ImageTransform, type NormalizePreset,
 } from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
@@ -37,7 +37,11 @@ export interface MnistConfig {
   readonly augment?: boolean;
   /** Normalise with the dataset's mean/std (true, the default), not at all (false: pixels in [0, 1]) or a preset's. */
   readonly normalize?: boolean | NormalizePreset;
-  /** Transforms applied first, to both splits (specs as `composeFromSpecs` reads them). */
+  /**
+   * Transforms applied first, to both splits (specs as `composeFromSpecs` reads them), on [0, 1]
+   * pixels before the dataset's normalisation: torchvision's order, so `random-erasing` paints
+   * [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
+   */
   readonly transforms?: readonly unknown[];
 }
 
@@ -95,7 +99,7 @@ async function makeMnist(variant: MnistVariant, config: DatasetConfig, context: 
   const stats = normalizeOption(name, config['normalize'], variant.stats);
   // Built before reading 50 MB so that a config typo fails at once.
   const transform = new Compose([
-    ...composeFromSpecs(config['transforms'], `${name}: transforms`).transforms,
+    ...datasetTransforms(name, config['transforms'], stats !== undefined),
     ...(config['augment'] === true && split === 'train' ? variant.augmentation() : []),
     ...(stats ? [new Normalize(stats)] : []),
   ]);

@@ -151,6 +151,35 @@ describe('image-folder dataset', () => {
     for (const [config, message] of cases) await expect(createImageFolder(config, { seed: 1 }), JSON.stringify(config)).rejects.toThrow(message);
   });
 
+  it('refuses a normalize transform while the dataset normalises (the default), and takes it with normalize: false', async () => {
+    const path = writeTree(petsTree());
+    const own = [{ name: 'normalize', preset: 'imagenet' }];
+    await expect(createImageFolder({ path, size: 8, transforms: own }, { seed: 1 })).rejects.toThrow(
+      "image-folder: transforms[0] is a normalize, but the dataset's normalize option is on (it is unless set to false), so images would be normalised twice",
+    );
+    const ds = await createImageFolder({ path, size: 8, normalize: false, transforms: own }, { seed: 1 });
+    expect((await image(ds, 0)).shape).toEqual([3, 8, 8]);
+  });
+
+  it('erases after the random crop and flip, on the final image, and wants random-erasing last', async () => {
+    const path = writeTree(petsTree());
+    // A 4×4 box (a quarter of 8×8) painted -1, a value no [0, 1] pixel has and a resize would blur.
+    const erasing = { name: 'random-erasing', p: 1, scale: [0.25, 0.25], ratio: [1, 1], value: -1 };
+    const ds = await createImageFolder({ path, size: 8, augment: true, normalize: false, transforms: [erasing] }, { seed: 1 });
+    for (const i of [0, 1, 2, 3, 4]) {
+      const { data, shape } = await image(ds, i);
+      expect(shape).toEqual([3, 8, 8]);
+      const erased = Array.from(data.subarray(0, 64).keys()).filter((k) => data[k] === -1);
+      expect(erased).toHaveLength(16);
+      const [rows, cols] = [new Set(erased.map((k) => Math.floor(k / 8))), new Set(erased.map((k) => k % 8))];
+      expect([rows.size, cols.size]).toEqual([4, 4]); // one 4×4 square
+      expect(Array.from(data.subarray(64)).filter((v) => v === -1)).toHaveLength(32); // the same box in the other channels
+    }
+    await expect(createImageFolder({ path, size: 8, transforms: [erasing, 'random-horizontal-flip'] }, { seed: 1 })).rejects.toThrow(
+      "image-folder: transforms[1] (RandomHorizontalFlip(p=0.5)) comes after random-erasing (transforms[0]), but random-erasing runs after the dataset's crop and flip (timm's order); list random-erasing last",
+    );
+  });
+
   it('batches through a DataLoader into [B, C, size, size] images and [B] labels', async () => {
     const path = writeTree(petsTree());
     const ds = await createImageFolder({ path, size: 8, augment: true }, { seed: 1 });

@@ -1,13 +1,13 @@
 // The `image-folder` dataset: options read from a run config, the folder listed (files are decoded
 // later, per example), the split's transforms built and the subset chosen.
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
-import { composeFromSpecs, NORMALIZE_PRESETS, randomSubset, type ChannelStats, type NormalizePreset, type Size } from '@crossmodal/data';
+import { datasetTransforms, NORMALIZE_PRESETS, randomSubset, type ChannelStats, type NormalizePreset, type Size } from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
 import { scanImageFolder } from './folder-scan.ts';
 import type { ImageChannels } from './image-decode.ts';
 import { ImageFolderDataset } from './image-folder-dataset.ts';
 import { nodeFiles, type ImageFolderFiles } from './node-files.ts';
-import { defaultStats, imageFolderPipeline } from './transforms.ts';
+import { defaultStats, imageFolderPipeline, splitUserTransforms } from './transforms.ts';
 
 const NAME = 'image-folder';
 
@@ -37,7 +37,11 @@ export interface ImageFolderConfig {
   readonly hflip?: number;
   /** true (ImageNet's statistics, the default), false ([0, 1] pixels), a preset's name or { mean, std }. */
   readonly normalize?: boolean | NormalizePreset | ChannelStats;
-  /** Transforms applied first (specs as `composeFromSpecs` reads them). */
+  /**
+   * Transforms applied first (specs as `composeFromSpecs` reads them), except `random-erasing`,
+   * which must end the list and runs after the crop and flip, before Normalize (timm erases the
+   * final crop; before Normalize it paints [0, 1] pixel values). A `normalize` entry needs `normalize: false`.
+   */
   readonly transforms?: readonly unknown[];
   /** Keep decoded images in memory (C·H·W bytes each) after their first read (default false). */
   readonly cache?: boolean;
@@ -81,7 +85,8 @@ function readBool(config: DatasetConfig, field: string, fallback: boolean): bool
 function readNormalize(v: unknown, channels: ImageChannels): ChannelStats | undefined {
   if (v === undefined || v === true) return defaultStats(channels);
   if (v === false) return undefined;
-  const stats = typeof v === 'string' ? (NORMALIZE_PRESETS as Record<string, ChannelStats>)[v] : (v as ChannelStats | null);
+  const presets: Readonly<Record<string, ChannelStats>> = NORMALIZE_PRESETS;
+  const stats = typeof v === 'string' ? (Object.hasOwn(presets, v) ? presets[v] : undefined) : (v as ChannelStats | null);
   const fits = (a: unknown): boolean => Array.isArray(a) && (a.length === 1 || a.length === channels) && a.every((x) => typeof x === 'number');
   if (typeof stats !== 'object' || stats === null || !fits(stats.mean) || !fits(stats.std)) {
     const presets = Object.keys(NORMALIZE_PRESETS).join(', ');
@@ -128,6 +133,7 @@ export async function createImageFolder(config: DatasetConfig, context: CreateCo
   const cropPct = config['cropPct'] ?? 0.875;
   if (!(typeof cropPct === 'number' && cropPct > 0 && cropPct <= 1)) fail('cropPct', 'a number in (0, 1]', cropPct);
   const normalize = readNormalize(config['normalize'], channels);
+  const user = splitUserTransforms(datasetTransforms(NAME, config['transforms'], normalize !== undefined), NAME);
   // Built before listing thousands of files, so that a config typo fails at once.
   const transform = imageFolderPipeline({
     ...(size === undefined ? {} : { size }),
@@ -138,7 +144,7 @@ export async function createImageFolder(config: DatasetConfig, context: CreateCo
     ...(ratio ? { ratio } : {}),
     hflip: o.number('hflip', 0.5, 0, 1),
     ...(normalize ? { normalize } : {}),
-    before: composeFromSpecs(config['transforms'], `${NAME}: transforms`).transforms,
+    ...user,
   });
   const root = path.replace(/(.)\/+$/, '$1');
   const classes = readClasses(config['classes']);

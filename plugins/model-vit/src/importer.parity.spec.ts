@@ -5,7 +5,7 @@
 import { createRuntime, HEADS, importFormat, selectWeightImporter, WEIGHT_IMPORTERS, WeightImportError, type Head, type HeadInput, type Model, type Plugin } from '@crossmodal/core';
 import { decodeSafetensors, hostToTensors, Linear, Module, unwrapStateDict } from '@crossmodal/nn';
 import { loadTorchCheckpoint } from '@crossmodal/nn/node';
-import { manualSeed, type Tensor } from '@crossmodal/tensor';
+import { manualSeed, memory, type Tensor } from '@crossmodal/tensor';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -117,5 +117,17 @@ describe('vitWeightImporter', () => {
     const hf = readHf();
     delete hf['vit.encoder.layer.1.attention.attention.key.bias'];
     expect(() => vitWeightImporter.convert(hf, build(), { format: 'hf', source: 'b.safetensors' })).toThrow('b.safetensors: fromHuggingFaceVit: layer 1 has attention query/value bias but no key bias; expected all three');
+  });
+
+  it('frees the tensors it made (joined qkv, resampled pos_embed) when the checkpoint does not fit', () => {
+    const deeper = runtime.models.build({
+      encoders: { vision: { name: 'vit', dim: arch['dim'], depth: arch['depth']! + 1, heads: arch['heads'], mlpRatio: arch['mlp_ratio'], patchSize: arch['patch'], imageSize: 12, channels: arch['channels'] } },
+      head: { name: 'first-token', dim: arch['dim'], numClasses: arch['classes'] },
+    }, { seed: 0 });
+    const hf = readHf();
+    const before = memory().tensors;
+    // qkv is joined and pos_embed resampled before the missing block's keys are found.
+    expect(() => vitWeightImporter.convert(hf, deeper, { format: 'hf', source: 'b.safetensors' })).toThrow(/^b\.safetensors \(hf names\) does not fit the model:\n {2}missing keys/);
+    expect(memory().tensors).toBe(before);
   });
 });

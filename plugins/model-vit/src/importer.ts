@@ -35,12 +35,15 @@ function describeArch(sd: Readonly<StateDict>): string {
   return fields.filter(Boolean).join(', ');
 }
 
-/** The source in timm names, with how each timm key was made; HF keys go through fromHuggingFaceVit. */
-function toTimm(source: ForeignStateDict, format: string, what: string): { sd: StateDict; mapping: readonly KeyMapping[]; skipped: string[] } {
-  if (format === 'timm') return { sd: { ...source }, mapping: Object.keys(source).map((k) => ({ from: [k], to: [k] })), skipped: [] };
+/**
+ * The source in timm names, with how each timm key was made; HF keys go through fromHuggingFaceVit.
+ * `created`: the tensors it made (HF's joined qkv), not the source's.
+ */
+function toTimm(source: ForeignStateDict, format: string, what: string): { sd: StateDict; mapping: readonly KeyMapping[]; skipped: string[]; created: readonly Tensor[] } {
+  if (format === 'timm') return { sd: { ...source }, mapping: Object.keys(source).map((k) => ({ from: [k], to: [k] })), skipped: [], created: [] };
   try {
     const converted = fromHuggingFaceVit(source);
-    return { sd: converted.stateDict, mapping: converted.mapping, skipped: [...converted.skipped] };
+    return { sd: converted.stateDict, mapping: converted.mapping, skipped: [...converted.skipped], created: converted.created };
   } catch (error) {
     if (error instanceof WeightMappingError) throw new WeightImportError(`${what}: ${error.message}`, { cause: error });
     throw error;
@@ -94,12 +97,28 @@ function fitHead(sd: StateDict, own: Readonly<StateDict>, out: Record<string, Te
   }
 }
 
-/** Converts into the composed model's keys; see {@link vitWeightImporter}. */
+/**
+ * Converts into the composed model's keys; see {@link vitWeightImporter}. The tensors it makes (a
+ * joined qkv, a resampled pos_embed) are disposed here when it throws, else they are the caller's.
+ */
 function convert(source: ForeignStateDict, model: Model, options: WeightImportOptions): WeightImportResult {
   const what = options.source;
   const stream = vitStream(model.config);
   if (stream === undefined) throw new WeightImportError(`${what}: the vit importer needs a model with one 'vit' encoder and no fusion`);
-  const { sd, mapping, skipped } = toTimm(source, options.format, what);
+  const converted = toTimm(source, options.format, what);
+  const made = [...converted.created];
+  try {
+    return convertTimm(converted, model, options, { stream, made });
+  } catch (error) {
+    for (const t of made) if (!t.isDisposed) t.dispose();
+    throw error;
+  }
+}
+
+/** {@link convert} from timm names; pushes every tensor it makes onto `made`. */
+function convertTimm(converted: ReturnType<typeof toTimm>, model: Model, options: WeightImportOptions, { stream, made }: { stream: string; made: Tensor[] }): WeightImportResult {
+  const what = options.source;
+  const { sd, mapping, skipped } = converted;
   const own = model.stateDict();
   const out: Record<string, Tensor> = {};
   const report: Report = {
@@ -122,7 +141,10 @@ function convert(source: ForeignStateDict, model: Model, options: WeightImportOp
     const to = `encoders.${stream}.${key}`;
     if (key === 'pos_embed' && own[to]) {
       const { value: fitted, resized } = fitPosEmbed(value, own[to], { key: to, prefix, mode: options.interpolation ?? 'bicubic', what });
-      if (resized) report.resized.push(resized);
+      if (resized) {
+        made.push(fitted);
+        report.resized.push(resized);
+      }
       take(key, to, fitted);
     } else take(key, to, value);
   }
@@ -152,8 +174,12 @@ function convert(source: ForeignStateDict, model: Model, options: WeightImportOp
  * model with one `vit` encoder and no fusion: keys go under `encoders.<stream>.`, the classifier to
  * `head.fc.`. A position embedding of another grid is resampled (bicubic by default, antialiased,
  * class token kept); a classifier of another class count is replaced by the model's fresh head.
+ * The result's tensors that are neither the source's nor the model's own (a joined qkv, a resampled
+ * pos_embed) are new: dispose them after `loadStateDict`, which shares their storage. On an error
+ * the importer disposes them itself.
  * @example
  * const { stateDict, report } = vitWeightImporter.convert(tensors, model, { format: 'hf', source: 'vit.safetensors' });
+ * model.loadStateDict(stateDict);
  */
 export const vitWeightImporter: WeightImporter = {
   name: 'vit',

@@ -43,27 +43,34 @@ const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.
  */
 export function loadVitWeights(model: VitBackbone, checkpoint: Readonly<StateDict>, options: LoadVitWeightsOptions = {}): LoadVitWeightsReport {
   const hf = isHuggingFaceVit(checkpoint);
-  const converted = hf ? fromHuggingFaceVit(checkpoint) : { stateDict: { ...checkpoint }, mapping: [], skipped: [] };
-  const sd: StateDict = { ...converted.stateDict };
-  const own = model.stateDict();
-  const skipped = [...converted.skipped];
-  const resized: { key: string; from: readonly number[]; to: readonly number[] }[] = [];
-  const headReset: string[] = [];
-  const pos = sd['pos_embed'];
-  if (pos && !sameShape(pos, own['pos_embed']!)) {
-    const grid = model.patch_embed.grid;
-    sd['pos_embed'] = resizePosEmbed(pos, [grid, grid], { prefixTokens: model.prefixTokens, mode: options.mode ?? 'bicubic', antialias: options.antialias ?? true });
-    resized.push({ key: 'pos_embed', from: pos.shape, to: own['pos_embed']!.shape });
+  const converted = hf ? fromHuggingFaceVit(checkpoint) : { stateDict: { ...checkpoint }, mapping: [], skipped: [], created: [] };
+  // The tensors made here (joined qkv, a resized pos_embed) are freed once loaded, or on an error:
+  // loadStateDict shares their storage, so a handle left alive would pin it.
+  const made: Tensor[] = [...converted.created];
+  try {
+    const sd: StateDict = { ...converted.stateDict };
+    const own = model.stateDict();
+    const skipped = [...converted.skipped];
+    const resized: { key: string; from: readonly number[]; to: readonly number[] }[] = [];
+    const headReset: string[] = [];
+    const pos = sd['pos_embed'];
+    if (pos && !sameShape(pos, own['pos_embed']!)) {
+      const grid = model.patch_embed.grid;
+      made.push((sd['pos_embed'] = resizePosEmbed(pos, [grid, grid], { prefixTokens: model.prefixTokens, mode: options.mode ?? 'bicubic', antialias: options.antialias ?? true })));
+      resized.push({ key: 'pos_embed', from: pos.shape, to: own['pos_embed']!.shape });
+    }
+    for (const key of Object.keys(own).filter(isHeadKey)) {
+      if (sd[key] && sameShape(sd[key], own[key]!)) continue;
+      sd[key] = own[key]!; // the model's fresh head
+      headReset.push(key);
+    }
+    for (const key of Object.keys(sd).filter((k) => isHeadKey(k) && !(k in own))) {
+      delete sd[key];
+      skipped.push(`${key} (the model has no head)`);
+    }
+    model.loadStateDict(sd);
+    return { format: hf ? 'hf' : 'timm', mapping: converted.mapping, skipped, resized, headReset };
+  } finally {
+    for (const t of made) if (!t.isDisposed) t.dispose();
   }
-  for (const key of Object.keys(own).filter(isHeadKey)) {
-    if (sd[key] && sameShape(sd[key], own[key]!)) continue;
-    sd[key] = own[key]!; // the model's fresh head
-    headReset.push(key);
-  }
-  for (const key of Object.keys(sd).filter((k) => isHeadKey(k) && !(k in own))) {
-    delete sd[key];
-    skipped.push(`${key} (the model has no head)`);
-  }
-  model.loadStateDict(sd);
-  return { format: hf ? 'hf' : 'timm', mapping: converted.mapping, skipped, resized, headReset };
 }

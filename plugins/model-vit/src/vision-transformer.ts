@@ -53,9 +53,10 @@ export class VitBackbone extends Module {
     this.pos_embed = new Parameter(truncNormal_(zeros([1, tokens, dim]), { std: 0.02 }));
     this.patch_embed = new PatchEmbed(config);
     this.pos_drop = new Dropout(config.dropout);
-    // Stochastic depth grows linearly with depth, 0 at the first block (timm's dpr).
+    // Stochastic depth grows linearly with depth, 0 at the first block (timm's dpr); a single block
+    // is the first one, so it gets 0, as timm's linspace(0, rate, 1) = [0].
     this.blocks = Array.from({ length: depth }, (_, i) => new VitBlock({
-      ...config, dropPath: depth > 1 ? (config.dropPath * i) / (depth - 1) : config.dropPath,
+      ...config, dropPath: depth > 1 ? (config.dropPath * i) / (depth - 1) : 0,
     }));
     this.norm = finalNorm ? new LayerNorm(dim, { eps }) : null;
   }

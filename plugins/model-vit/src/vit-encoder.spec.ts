@@ -100,6 +100,11 @@ describe('VitEncoder', () => {
     expect(enc.blocks.map((b) => b.dropPath.p)).toEqual([0, 0.5]);
   });
 
+  it("gives a single block no drop path, as timm's linspace(0, rate, 1) = [0]", () => {
+    expect(new VitEncoder({ ...TINY, depth: 1, dropPath: 0.3 }).blocks.map((b) => b.dropPath.p)).toEqual([0]);
+    expect(new VitEncoder({ ...TINY, depth: 3, dropPath: 0.3 }).blocks.map((b) => b.dropPath.p)).toEqual([0, 0.15, 0.3]);
+  });
+
   it('names the option, the value and what was expected in config errors', () => {
     const create = (config: Record<string, unknown>) => () => vitEncoderProvider.create(config, { seed: 0 });
     expect(create({ ...TINY, dim: 15 })).toThrow('vit: dim must be divisible by heads (2), got 15');
@@ -140,6 +145,9 @@ describe('VisionTransformer', () => {
   it('fills defaults as timm does and refuses token pooling without a class token', () => {
     const c = validateVitConfig({ dim: 192, depth: 12, heads: 3, patchSize: 16, imageSize: 224 });
     expect([c.mlpDim, c.eps, c.numClasses, c.pool, c.channels, c.classToken]).toEqual([768, 1e-6, 1000, 'token', 3, true]);
+    // timm's int(dim · mlp_ratio) truncates: 3 · 2.5 = 7.5 → 7 (rounding would give 8).
+    expect(validateVitConfig({ dim: 3, depth: 1, heads: 1, mlpRatio: 2.5, patchSize: 4, imageSize: 8 }).mlpDim).toBe(7);
+    expect(validateVitConfig({ dim: 3, depth: 1, heads: 1, mlpRatio: 0.1, patchSize: 4, imageSize: 8 }).mlpDim).toBe(1);
     expect(() => new VisionTransformer({ ...TINY, classToken: false })).toThrow("vit: pool must be 'avg' when classToken is false");
   });
 });

@@ -15,7 +15,7 @@ export interface VitConfig {
   readonly heads: number;
   /** MLP hidden width as a multiple of D (default 4); ignored when `mlpDim` is given. */
   readonly mlpRatio?: number;
-  /** MLP hidden width (default round(D · mlpRatio)). */
+  /** MLP hidden width (default ⌊D · mlpRatio⌋, timm's int()). */
   readonly mlpDim?: number;
   /** p, the side of each square patch. */
   readonly patchSize: number;
@@ -29,7 +29,7 @@ export interface VitConfig {
   readonly dropout?: number;
   /** Dropout on the attention probabilities (default 0). */
   readonly attnDropout?: number;
-  /** Stochastic depth rate of the last block; block i gets dropPath · i/(depth − 1) (default 0). */
+  /** Stochastic depth rate of the last block; block i gets dropPath · i/(depth − 1), a single block 0 (default 0). */
   readonly dropPath?: number;
   /** LayerNorm epsilon (default 1e-6, timm's ViT). */
   readonly eps?: number;
@@ -89,7 +89,8 @@ export function validateVitConfig(config: VitConfig | RawOptions, owner = 'vit',
     return v > 0 ? v : fail(field, 'a number > 0', v);
   };
   const mlpRatio = positive('mlpRatio', VIT_DEFAULTS.mlpRatio);
-  const mlpDim = o.int('mlpDim', Math.max(1, Math.round(dim * mlpRatio)), 1);
+  // timm: int(dim * mlp_ratio), a truncation (at least 1 here, where timm would build a 0-wide MLP).
+  const mlpDim = o.int('mlpDim', Math.max(1, Math.trunc(dim * mlpRatio)), 1);
   const classToken = readBoolean(raw, 'classToken', VIT_DEFAULTS.classToken, fail);
   const pool = o.oneOf('pool', VIT_DEFAULTS.pool, POOLS);
   if (!classToken && pool === 'token') fail('pool', "'avg' when classToken is false (there is no class token to pool)", pool);

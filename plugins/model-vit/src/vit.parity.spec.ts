@@ -44,6 +44,9 @@ describe.each(['token', 'avg'] as const)('VisionTransformer (%s pooling) vs the 
     const { vit } = loadCase(prefix);
     const { logits, attention } = vit.eval().forward(t('input'), { returnProbs: true });
     expect(relError(logits, t('logits'))).toBeLessThan(1e-4);
+    // One map per block: an empty list must not pass the loop below vacuously.
+    expect(attention).toHaveLength(vit.config.depth);
+    expect(vit.config.depth).toBe(Object.keys(tensors).filter((k) => k.startsWith(`${prefix}.attn.`)).length);
     attention!.forEach((probs, i) => expect(relError(probs, t(`attn.${i}`)), `attn.${i}`).toBeLessThan(1e-4));
     expect(relError(crossEntropy(logits, t('labels')).reshape([1]), t('loss'))).toBeLessThan(1e-4);
   });

@@ -1,7 +1,8 @@
 // Weight key maps and pretrained loading: Hugging Face names round-trip through ours, qkv is
 // joined in [q; k; v] order, position embeddings are resized and heads reset when they do not fit.
 import { createTestRuntime } from '@crossmodal/core/testing';
-import { manualSeed, randn, type Tensor } from '@crossmodal/tensor';
+import { StateDictError } from '@crossmodal/nn';
+import { manualSeed, memory, randn, type Tensor } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
 import { loadVitWeights } from './pretrained.ts';
 import { VisionTransformer } from './vision-transformer.ts';
@@ -114,6 +115,45 @@ describe('loadVitWeights', () => {
     expect([report.format, report.resized, report.headReset]).toEqual(['timm', [], []]);
     expect(report.skipped).toEqual(['head.weight (the model has no head)', 'head.bias (the model has no head)']);
     expect(values(target.pos_embed)).toEqual(values(source.pos_embed));
+  });
+});
+
+describe('tensors made while converting', () => {
+  it('are listed in created, and freed on an error before any is handed out', () => {
+    manualSeed(7);
+    const hf = hfStateDict();
+    const before = memory().tensors;
+    const { stateDict, created } = fromHuggingFaceVit(hf);
+    expect(created).toHaveLength(4);
+    const joined = [0, 1].flatMap((n) => ['weight', 'bias'].map((k) => stateDict[`blocks.${n}.attn.qkv.${k}`]!));
+    expect(joined.every((t) => created.includes(t))).toBe(true);
+    created.forEach((t) => t.dispose());
+    expect(memory().tensors).toBe(before);
+    delete hf['vit.encoder.layer.1.attention.attention.key.bias']; // layer 0's qkv would be joined before this is found
+    expect(() => fromHuggingFaceVit(hf)).toThrow('layer 1 has attention query/value bias but no key bias');
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('are freed by toHuggingFaceVit when a key has no Hugging Face name', () => {
+    manualSeed(8);
+    const sd = { ...new VisionTransformer(TINY).stateDict(), 'extra.weight': randn([1]) };
+    const before = memory().tensors;
+    expect(() => toHuggingFaceVit(sd)).toThrow('toHuggingFaceVit: no Hugging Face name for 1 key(s): extra.weight');
+    expect(memory().tensors).toBe(before);
+  });
+
+  it('are freed by loadVitWeights once loaded (joined qkv, resized pos_embed), and when the load fails', () => {
+    manualSeed(9);
+    const source = new VisionTransformer(TINY);
+    const converted = toHuggingFaceVit(source.stateDict());
+    const target = new VisionTransformer({ ...TINY, imageSize: 16, numClasses: 5 });
+    const wide = new VisionTransformer({ ...TINY, mlpDim: 16 });
+    const before = memory().tensors;
+    loadVitWeights(target, converted.stateDict, { mode: 'bilinear' });
+    expect(memory().tensors).toBe(before);
+    expect(values(target.blocks[0]!.attn.qkv!.weight)).toEqual(values(source.blocks[0]!.attn.qkv!.weight)); // still held by the model
+    expect(() => loadVitWeights(wide, converted.stateDict)).toThrow(StateDictError);
+    expect(memory().tensors).toBe(before);
   });
 });
 

@@ -16,6 +16,12 @@ export interface KeyMapping {
 export interface ConvertedStateDict {
   /** The converted tensors (sources renamed unchanged are the same Tensor objects). */
   readonly stateDict: StateDict;
+  /**
+   * The tensors the conversion made (joined qkv, split q/k/v): the caller owns them and disposes
+   * them once loaded. `loadStateDict` shares their storage, so disposing them after the load frees
+   * nothing the model uses, while a handle kept alive pins that storage after the model lets it go.
+   */
+  readonly created: readonly Tensor[];
   /** Every renaming, in source order. */
   readonly mapping: readonly KeyMapping[];
   /** Source keys with no counterpart, dropped on purpose (HF's pooler and mask token), with why. */
@@ -55,10 +61,12 @@ export const isHuggingFaceVit = (sd: Readonly<StateDict>): boolean =>
  * ViTForImageClassification keys (`vit.embeddings.…`, `classifier.…` → `head.…`); per layer,
  * `attention.attention.{query,key,value}` are stacked into `attn.qkv` (rows [q; k; v]). The
  * pooler (ViTModel's, unused by ViT classifiers) and the mask token are skipped and listed.
- * Unknown keys throw a WeightMappingError listing them.
+ * Unknown keys throw a WeightMappingError listing them. The joined qkv tensors are new (`created`):
+ * dispose them after loading.
  * @example
- * const { stateDict } = fromHuggingFaceVit(decodeSafetensors(bytes).tensors);
+ * const { stateDict, created } = fromHuggingFaceVit(decodeSafetensors(bytes).tensors);
  * vit.loadStateDict(stateDict);
+ * created.forEach((t) => t.dispose());   // the model keeps the storage it shares
  */
 export function fromHuggingFaceVit(sd: Readonly<StateDict>): ConvertedStateDict {
   const out: StateDict = {};
@@ -88,27 +96,46 @@ export function fromHuggingFaceVit(sd: Readonly<StateDict>): ConvertedStateDict 
     } else unknown.push(key);
   }
   if (unknown.length) throw new WeightMappingError(`fromHuggingFaceVit: no rule for ${unknown.length} key(s): ${unknown.join(', ')}`);
+  // Every layer is checked before any tensor is made, so that an error leaves nothing behind.
   for (const [nk, parts] of qkv) {
     const [n, kind] = nk.split('.') as [string, string];
     const missing = QKV.filter((p) => !parts[p]);
     if (missing.length) {
       throw new WeightMappingError(`fromHuggingFaceVit: layer ${n} has attention ${QKV.filter((p) => parts[p]).join('/')} ${kind} but no ${missing.join('/')} ${kind}; expected all three`);
     }
-    const from = QKV.map((p) => parts[p]!);
-    put(from, `blocks.${n}.attn.qkv.${kind}`, concat(from.map((f) => sd[f]!), 0)); // [3·D, D] or [3·D]
   }
-  return { stateDict: out, mapping, skipped };
+  const created: Tensor[] = [];
+  try {
+    for (const [nk, parts] of qkv) {
+      const [n, kind] = nk.split('.') as [string, string];
+      const from = QKV.map((p) => parts[p]!);
+      const joined = concat(from.map((f) => sd[f]!), 0); // [3·D, D] or [3·D]
+      created.push(joined);
+      put(from, `blocks.${n}.attn.qkv.${kind}`, joined);
+    }
+  } catch (error) {
+    disposeAll(created); // q, k and v of mismatched widths: concat throws
+    throw error;
+  }
+  return { stateDict: out, mapping, skipped, created };
+}
+
+/** Disposes the tensors still alive (what a failed conversion made). */
+function disposeAll(tensors: readonly Tensor[]): void {
+  for (const t of tensors) if (!t.isDisposed) t.dispose();
 }
 
 /**
  * Ours (timm's) → Hugging Face names: the inverse of {@link fromHuggingFaceVit}; `attn.qkv` is
  * split into query/key/value. `prefix` is `'vit.'` for ViTForImageClassification (default, with
  * `head` → `classifier`) or `''` for ViTModel (which has no head: a `head.*` key then throws).
+ * The q/k/v slices are new tensors (`created`), the caller's to dispose.
  */
 export function toHuggingFaceVit(sd: Readonly<StateDict>, { prefix = 'vit.' }: { prefix?: '' | 'vit.' } = {}): ConvertedStateDict {
   const out: StateDict = {};
   const mapping: KeyMapping[] = [];
   const unknown: string[] = [];
+  const created: Tensor[] = [];
   for (const [key, value] of Object.entries(sd)) {
     const top = HF_TOP.find(([, ours]) => ours === key);
     const block = /^blocks\.(\d+)\.(.+)\.(weight|bias)$/.exec(key);
@@ -122,7 +149,10 @@ export function toHuggingFaceVit(sd: Readonly<StateDict>, { prefix = 'vit.' }: {
     } else if (block && block[2] === 'attn.qkv') {
       const rows = value.shape[0]! / 3; // [3·D, …] → 3 × [D, …]
       const to = QKV.map((p) => `${prefix}encoder.layer.${block[1]}.attention.attention.${p}.${block[3]}`);
-      to.forEach((name, i) => (out[name] = value.slice([i * rows, ...value.shape.slice(1).map(() => 0)], [(i + 1) * rows, ...value.shape.slice(1)])));
+      to.forEach((name, i) => {
+        const part = value.slice([i * rows, ...value.shape.slice(1).map(() => 0)], [(i + 1) * rows, ...value.shape.slice(1)]);
+        created.push((out[name] = part));
+      });
       mapping.push({ from: [key], to });
     } else if (block && HF_LAYER.some(([, ours]) => ours === block[2])) {
       const hf = HF_LAYER.find(([, ours]) => ours === block[2])![0];
@@ -131,8 +161,11 @@ export function toHuggingFaceVit(sd: Readonly<StateDict>, { prefix = 'vit.' }: {
       mapping.push({ from: [key], to: [name] });
     } else unknown.push(key);
   }
-  if (unknown.length) throw new WeightMappingError(`toHuggingFaceVit: no Hugging Face name for ${unknown.length} key(s): ${unknown.join(', ')}`);
-  return { stateDict: out, mapping, skipped: [] };
+  if (unknown.length) {
+    disposeAll(created);
+    throw new WeightMappingError(`toHuggingFaceVit: no Hugging Face name for ${unknown.length} key(s): ${unknown.join(', ')}`);
+  }
+  return { stateDict: out, mapping, skipped: [], created };
 }
 
 /**
@@ -154,5 +187,5 @@ export function timmToComposed(sd: Readonly<StateDict>, { stream = 'vision' }: {
     out[to] = value;
     mapping.push({ from: [key], to: [to] });
   }
-  return { stateDict: out, mapping, skipped: [] };
+  return { stateDict: out, mapping, skipped: [], created: [] };
 }

@@ -5,7 +5,7 @@
 import {
   applyOverrides, ConfigError, createRuntime, deepMerge, encodeCheckpoint, formatIssues, importFormat, modelSchema,
   parseRunConfig, selectWeightImporter, WEIGHT_IMPORTERS, WeightImportError,
-  type CheckpointMeta, type ModelConfigInput, type RunConfig, type Runtime, type WeightImportReport,
+  type CheckpointMeta, type Model, type ModelConfigInput, type RunConfig, type Runtime, type WeightImportReport,
 } from '@crossmodal/core';
 import { RESOLVED_CONFIG_FILE, readConfigFile } from '@crossmodal/core/node';
 import { hostToTensors, isTorchTensor, StateDictError, unwrapStateDict, type TorchTensor } from '@crossmodal/nn';
@@ -138,6 +138,21 @@ export function formatImportReport(report: WeightImportReport): string[] {
   return lines;
 }
 
+/**
+ * Loads an importer's state dict into `model`, then frees the tensors the importer made (a joined
+ * qkv, a resampled position embedding): every value that is neither a source tensor nor one of the
+ * model's own. loadStateDict shares their storage, so the model keeps its values, but a handle left
+ * alive would pin that storage after the model lets it go. They are freed also when the load throws.
+ */
+function loadConverted(model: Model, stateDict: Readonly<Record<string, Tensor>>, source: Readonly<Record<string, Tensor>>): void {
+  const kept = new Set([...Object.values(source), ...Object.values(model.stateDict())]);
+  try {
+    model.loadStateDict(stateDict);
+  } finally {
+    for (const t of Object.values(stateDict)) if (!kept.has(t) && !t.isDisposed) t.dispose();
+  }
+}
+
 /** Converts the checkpoint and writes the directory; resolves to the exit code. */
 export async function importCommand(command: ImportCommand, io: CliIo, importer?: Importer): Promise<number> {
   const out = resolve(io.cwd, command.out);
@@ -162,7 +177,7 @@ export async function importCommand(command: ImportCommand, io: CliIo, importer?
       const format = importFormat(weightImporter, Object.keys(foreign.tensors), command.format);
       const options = { format, source: command.checkpoint, ...(command.interpolation ? { interpolation: command.interpolation } : {}) };
       const { stateDict, report } = weightImporter.convert(foreign.tensors, built, options);
-      built.loadStateDict(stateDict);
+      loadConverted(built, stateDict, foreign.tensors);
       const where = foreign.key === null ? `the ${foreign.container} file's top level` : `'${foreign.key}'`;
       const jsonReport = { source: command.checkpoint, container: foreign.container, stateDictKey: foreign.key, dtypes: foreign.dtypes, model: finalModel, ...report };
       const files = [

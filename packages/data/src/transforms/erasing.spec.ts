@@ -87,4 +87,24 @@ describe('RandomErasing', () => {
     expect(() => new RandomErasing({ value: 'noise' as 'random' })).toThrow(`RandomErasing: value must be a finite number, a list of them (one per channel) or 'random', got "noise"`);
     expect(() => new RandomErasing({ p: 1, value: [1, 2] }).apply(ones([3, 4, 4]), 1)).toThrow('RandomErasing: value has 2 entries, expected 1 or one per channel (3)');
   });
+
+  it('refuses a value list of the wrong length for every image, also those the p draw leaves alone', () => {
+    // p 0: no image is ever erased, so the check must not wait for an erasing draw.
+    for (const seed of [1, 2, 3]) {
+      expect(() => new RandomErasing({ p: 0, value: [1, 2] }).apply(ones([3, 4, 4]), seed)).toThrow('RandomErasing: value has 2 entries, expected 1 or one per channel (3)');
+    }
+    // A list that fits draws as before: one uniform for p, then the box, then nothing more.
+    const t = new RandomErasing({ p: 0.5, value: [0.2, 0.4, 0.6] });
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const gen = new Generator(seed);
+      const erased = new Generator(seed).uniform() < 0.5;
+      const box = erased ? t.box(6, 6, afterP(seed)) : undefined;
+      const out = t.apply(ones([3, 6, 6]), gen);
+      const reference = new Generator(seed);
+      reference.uniform();
+      if (erased) t.box(6, 6, reference);
+      expect(gen.uniform()).toBe(reference.uniform());
+      expect(values(out).filter((v) => v !== 1)).toHaveLength(box ? 3 * box[2] * box[3] : 0);
+    }
+  });
 });

@@ -55,13 +55,14 @@ export class RandomErasing implements ImageTransform {
 
   apply(image: ImageTensor, rng?: RandomSource): ImageTensor {
     const [c, h, w] = checkImage('RandomErasing', image).shape;
-    const gen = toGenerator('RandomErasing', rng);
-    const out = { data: image.data.slice(), shape: image.shape };
-    if (gen.uniform() >= this.p) return out;
     const value = this.value;
+    // Checked before the p draw, so that a wrong list fails on the first image, not the first erased one.
     if (Array.isArray(value) && value.length !== 1 && value.length !== c) {
       throw new RangeError(`RandomErasing: value has ${value.length} entries, expected 1 or one per channel (${c})`);
     }
+    const gen = toGenerator('RandomErasing', rng);
+    const out = { data: image.data.slice(), shape: image.shape };
+    if (gen.uniform() >= this.p) return out;
     const found = this.box(h, w, gen);
     if (found === undefined) return out;
     const [top, left, bh, bw] = found;

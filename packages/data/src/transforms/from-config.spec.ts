@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeFromSpecs, normalizeOption, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
+import { composeFromSpecs, datasetTransforms, normalizeOption, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
 import { Normalize, RandomCrop } from './transforms.ts';
 
 describe('transformFromSpec', () => {
@@ -49,6 +49,13 @@ describe('transformFromSpec', () => {
     expect(() => transformFromSpec({ name: 'normalize' }, 't[3]')).toThrow("t[3] (normalize): needs preset (e.g. 'imagenet') or both mean and std");
     expect(() => transformFromSpec(7, 't[4]')).toThrow('t[4] must be a transform name or { name, ...options }, got 7');
   });
+
+  it("names Object.prototype's members as unknown transforms, not as builders", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => transformFromSpec(name, 't[0]')).toThrow(`t[0]: unknown transform '${name}' (known: resize,`);
+      expect(() => transformFromSpec({ name, p: 1 }, 't[0]')).toThrow(`t[0]: unknown transform '${name}'`);
+    }
+  });
 });
 
 describe('random-erasing spec', () => {
@@ -76,10 +83,25 @@ describe('composeFromSpecs', () => {
   });
 });
 
+describe('datasetTransforms', () => {
+  it('builds the list, and refuses a normalize entry while the dataset normalises itself', () => {
+    const specs = ['random-horizontal-flip', { name: 'normalize', preset: 'mnist' }];
+    expect(datasetTransforms('mnist', specs, false).map((t) => t.name)).toEqual(['RandomHorizontalFlip(p=0.5)', 'Normalize(mean=[0.1307], std=[0.3081])']);
+    expect(() => datasetTransforms('mnist', specs, true)).toThrow(
+      "mnist: transforms[1] is a normalize, but the dataset's normalize option is on (it is unless set to false), so images would be normalised twice; set normalize: false",
+    );
+    expect(datasetTransforms('mnist', undefined, true)).toEqual([]);
+    expect(() => datasetTransforms('mnist', ['flip'], true)).toThrow("mnist: transforms[0]: unknown transform 'flip'");
+  });
+});
+
 describe('normalizeOption', () => {
   it('maps true/absent to the fallback, false to none, a name to its preset, and refuses the rest', () => {
     expect([normalizeOption('d', undefined, 'cifar10'), normalizeOption('d', true, 'cifar10'), normalizeOption('d', false, 'cifar10'), normalizeOption('d', 'imagenet', 'cifar10')])
       .toEqual(['cifar10', 'cifar10', undefined, 'imagenet']);
     expect(() => normalizeOption('cifar10', 'imagenette', 'cifar10')).toThrow(/^cifar10: normalize must be true, false or a preset \(.*imagenet.*\), got "imagenette"$/);
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      expect(() => normalizeOption('cifar10', name, 'cifar10')).toThrow(`cifar10: normalize must be true, false or a preset (imagenet, fashion-mnist, mnist, cifar10, cifar100), got "${name}"`);
+    }
   });
 });

@@ -135,7 +135,8 @@ export function transformFromSpec(spec: unknown, where = 'transform'): ImageTran
     throw new TypeError(`${where} must be a transform name or { name, ...options }, got ${JSON.stringify(spec)}`);
   }
   const { name, ...options } = entry as { name: string; [option: string]: unknown };
-  const builder = BUILDERS[name];
+  // NOTE: Object.hasOwn, not a lookup alone: 'toString' or 'constructor' would find Object.prototype's.
+  const builder = Object.hasOwn(BUILDERS, name) ? BUILDERS[name] : undefined;
   if (builder === undefined) throw new RangeError(`${where}: unknown transform '${name}' (known: ${TRANSFORM_NAMES.join(', ')})`);
   for (const key of Object.keys(options)) {
     if (!builder.options.includes(key)) throw new RangeError(`${where}: unknown option '${key}' of '${name}' (known: ${builder.options.join(', ')})`);
@@ -160,6 +161,25 @@ export function composeFromSpecs(specs: unknown, where = 'transforms'): Compose 
 }
 
 /**
+ * A dataset's `transforms` option as transforms (errors name `<owner>: transforms[i]`), refusing a
+ * `normalize` entry while the dataset normalises itself (`normalizing`: its own `normalize` option is
+ * on, as it is by default), which would normalise every image twice.
+ * @example
+ * datasetTransforms('cifar10', config['transforms'], stats !== undefined); // ImageTransform[]
+ */
+export function datasetTransforms(owner: string, specs: unknown, normalizing: boolean): ImageTransform[] {
+  const transforms = composeFromSpecs(specs, `${owner}: transforms`).transforms;
+  const at = transforms.findIndex((t) => t instanceof Normalize);
+  if (normalizing && at >= 0) {
+    throw new RangeError(
+      `${owner}: transforms[${at}] is a normalize, but the dataset's normalize option is on (it is unless set to false), so images would be normalised twice; ` +
+        'set normalize: false to normalise with your own transform, or drop the transform',
+    );
+  }
+  return [...transforms];
+}
+
+/**
  * A dataset's `normalize` option: `true` or absent → `fallback` (the dataset's own statistics),
  * `false` → none, a preset name → that preset; anything else is a RangeError naming `owner`.
  * @example
@@ -168,6 +188,6 @@ export function composeFromSpecs(specs: unknown, where = 'transforms'): Compose 
 export function normalizeOption(owner: string, value: unknown, fallback: NormalizePreset): NormalizePreset | undefined {
   if (value === undefined || value === true) return fallback;
   if (value === false) return undefined;
-  if (typeof value === 'string' && value in NORMALIZE_PRESETS) return value as NormalizePreset;
+  if (typeof value === 'string' && Object.hasOwn(NORMALIZE_PRESETS, value)) return value as NormalizePreset;
   throw new RangeError(`${owner}: normalize must be true, false or a preset (${Object.keys(NORMALIZE_PRESETS).join(', ')}), got ${JSON.stringify(value)}`);
 }

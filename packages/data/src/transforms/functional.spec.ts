@@ -25,6 +25,10 @@ describe('crop', () => {
     expect(() => crop(arange([1, 3, 3]), 0, 0, 0, 2)).toThrow('crop: height must be a positive integer, got 0');
     expect(() => crop(arange([1, 3, 3]), 0.5, 0, 1, 1)).toThrow('crop: top must be an integer, got 0.5');
   });
+
+  it('names a fill that is not finite (it would paint NaN or ±Infinity)', () => {
+    for (const fill of [NaN, Infinity]) expect(() => crop(arange([1, 2, 2]), -1, -1, 3, 3, fill)).toThrow(`crop: fill must be a finite number, got ${fill}`);
+  });
 });
 
 describe('pad', () => {
@@ -47,6 +51,8 @@ describe('pad', () => {
     expect(() => pad(row, [3, 0, 0, 0], { mode: 'reflect' })).toThrow('pad: reflect padding [3, 0, 0, 0] must be at most size − 1 on each side of a 1×3 image');
     expect(() => pad(row, [0, 1, 0, 0], { mode: 'reflect' })).toThrow('1×3 image');
     expect(() => pad(row, [-1, 0, 0, 0])).toThrow('pad: padding must be 4 integers ≥ 0 [left, top, right, bottom], got [-1, 0, 0, 0]');
+    expect(() => pad(row, [1, 0, 0, 0], { fill: NaN })).toThrow('pad: fill must be a finite number, got NaN');
+    expect(() => pad(row, [1, 0, 0, 0], { fill: -Infinity, mode: 'edge' })).toThrow('pad: fill must be a finite number, got -Infinity');
   });
 });
 
@@ -105,5 +111,7 @@ describe('normalize', () => {
   it('names a channel-count mismatch and a zero std', () => {
     expect(() => normalize(arange([3, 1, 1]), [0, 0], [1])).toThrow('normalize: mean must have 1 or 3 values (one per channel), got 2');
     expect(() => normalize(arange([1, 1, 1]), [0], [0])).toThrow('normalize: std must be finite and > 0, got [0]');
+    expect(() => normalize(arange([2, 1, 1]), [0, NaN], [1])).toThrow('normalize: mean must be finite, got [0, NaN]');
+    expect(() => normalize(arange([1, 1, 1]), [Infinity], [1])).toThrow('normalize: mean must be finite, got [Infinity]');
   });
 });

@@ -24,6 +24,7 @@ export function crop(img: ImageTensor, top: number, left: number, height: number
   for (const [name, v] of [['height', height], ['width', width]] as const) {
     if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`crop: ${name} must be a positive integer, got ${v}`);
   }
+  if (!Number.isFinite(fill)) throw new RangeError(`crop: fill must be a finite number, got ${fill}`);
   const [c, h, w] = img.shape;
   const out = new Float32Array(c * height * width);
   if (fill !== 0) out.fill(fill);
@@ -73,6 +74,7 @@ export function pad(
     throw new RangeError(`pad: padding must be 4 integers ≥ 0 [left, top, right, bottom], got [${padding.join(', ')}]`);
   }
   if (!PADDING_MODES.includes(mode)) throw new RangeError(`pad: mode must be one of ${PADDING_MODES.join(', ')}, got '${mode}'`);
+  if (!Number.isFinite(fill)) throw new RangeError(`pad: fill must be a finite number, got ${fill}`);
   if (mode === 'reflect' || mode === 'symmetric') {
     const limit = (n: number): number => (mode === 'reflect' ? n - 1 : n);
     if (Math.max(left, right) > limit(w) || Math.max(top, bottom) > limit(h)) {
@@ -213,6 +215,7 @@ export function normalize(img: ImageTensor, mean: readonly number[], std: readon
       throw new RangeError(`normalize: ${name} must have ${expected}, got ${v.length}`);
     }
   }
+  if (!mean.every(Number.isFinite)) throw new RangeError(`normalize: mean must be finite, got [${mean.join(', ')}]`);
   if (!std.every((s) => Number.isFinite(s) && s > 0)) throw new RangeError(`normalize: std must be finite and > 0, got [${std.join(', ')}]`);
   const out = new Float32Array(img.data.length);
   const plane = h * w;

@@ -2,6 +2,7 @@ import { Generator } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
 import { crop, pad } from './functional.ts';
 import type { ImageTensor } from './image.ts';
+import { transformFromSpec } from './from-config.ts';
 import {
   CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomCrop, RandomHorizontalFlip, RandomResizedCrop, Resize,
   randomResizedCropBox, roundHalfEven,
@@ -194,6 +195,10 @@ describe('Normalize', () => {
 
   it('names an unknown preset and a zero std', () => {
     expect(() => new Normalize('cifar' as 'mnist')).toThrow("Normalize: unknown preset 'cifar' (known: imagenet, fashion-mnist, mnist, cifar10, cifar100)");
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      expect(() => new Normalize(name as 'mnist')).toThrow(`Normalize: unknown preset '${name}' (known: imagenet,`);
+    }
+    expect(() => transformFromSpec({ name: 'normalize', preset: 'valueOf' }, 't[0]')).toThrow("t[0] (normalize): Normalize: unknown preset 'valueOf'");
     expect(() => new Normalize({ mean: [0], std: [0] })).toThrow('Normalize: mean must be finite and std finite and > 0');
   });
 });

@@ -262,7 +262,8 @@ export class Normalize implements ImageTransform {
   readonly std: readonly number[];
 
   constructor(stats: ChannelStats | NormalizePreset) {
-    const s: ChannelStats | undefined = typeof stats === 'string' ? NORMALIZE_PRESETS[stats] : stats;
+    // Object.hasOwn: a name such as 'toString' must not find Object.prototype's member.
+    const s: ChannelStats | undefined = typeof stats !== 'string' ? stats : Object.hasOwn(NORMALIZE_PRESETS, stats) ? NORMALIZE_PRESETS[stats] : undefined;
     if (s === undefined) {
       throw new RangeError(`Normalize: unknown preset '${String(stats)}' (known: ${Object.keys(NORMALIZE_PRESETS).join(', ')})`);
     }
