@@ -90,7 +90,9 @@ export interface WeightImporter {
   configOverrides(model: ResolvedModelConfig, geometry: ImportGeometry): ModelConfigInput;
   /**
    * `source` renamed, fused or split, and resampled into `model`'s key space. Keys no rule knows
-   * and tensors that cannot fit throw a {@link WeightImportError} listing them all.
+   * and tensors that cannot fit throw a {@link WeightImportError} listing them all (freeing what
+   * the conversion made). Result tensors that are neither `source`'s nor the model's (joined qkv,
+   * resampled position embeddings) are the caller's to dispose once loaded.
    */
   convert(source: ForeignStateDict, model: Model, options: WeightImportOptions): WeightImportResult;
 }
