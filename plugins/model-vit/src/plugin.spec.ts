@@ -84,6 +84,17 @@ describe('vitModelPlugin', () => {
     expect(validateVitConfig({ ...config.encoders['vision']! }).mlpDim).toBe(768);
   });
 
+  it('makes the head as wide as an overridden encoder, and names both fields when they disagree', () => {
+    const runtime = createRuntime([vitModelPlugin]);
+    const narrow = runtime.models.resolveConfig({ preset: 'vit-s16-224', encoders: { vision: { dim: 192, heads: 3 } } });
+    expect(narrow.head['dim']).toBe(192);
+    expect(runtime.models.resolveConfig({ preset: 'vit-s16-224' }).head['dim']).toBe(384);
+    expect(runtime.models.resolveConfig({ preset: 'vit-s16-224', encoders: { vision: { dim: 192, heads: 3 } }, head: { dim: 192 } }).head['dim']).toBe(192);
+    expect(() => runtime.models.resolveConfig({ preset: 'vit-s16-224', encoders: { vision: { dim: 192, heads: 3 } }, head: { dim: 384 } })).toThrow(
+      'model.head.dim: got 384, but this preset ties it to model.encoders.vision.dim, which is 192; give both the same value or leave model.head.dim out',
+    );
+  });
+
   it('carries the version of its package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; name: string };
     expect([vitModelPlugin.version, vitModelPlugin.name]).toEqual([pkg.version, pkg.name]);

@@ -69,6 +69,8 @@ export function vitPreset(v: VitVariant): ModelPreset {
       encoders: { vision: { name: 'vit', ...encoder } },
       head: { name: 'classification', dim: encoder.dim, numClasses, pooling: 'first' },
     },
+    // The head reads the encoder's class token: it is as wide as the (possibly overridden) encoder.
+    links: { 'head.dim': 'encoders.vision.dim' },
   };
 }
 

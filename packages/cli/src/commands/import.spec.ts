@@ -58,9 +58,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: io.out.join(''), err: io.err.join('') };
 }
 
-// vit-tiny reshaped to the fixture's architecture (timm's defaults otherwise: eps 1e-6, no drop path).
+// vit-tiny reshaped to the fixture's architecture (timm's defaults otherwise: eps 1e-6, no drop path);
+// the head follows the encoder's dim.
 const ARCH = ['dim=16', 'depth=2', 'heads=2', 'mlpDim=64', 'patchSize=4', 'imageSize=8', 'channels=3', 'dropPath=0']
-  .flatMap((f) => ['--set', `model.encoders.vision.${f}`]).concat(['--set', 'model.head.dim=16']);
+  .flatMap((f) => ['--set', `model.encoders.vision.${f}`]);
 
 function config(name: string, size: number): string {
   const path = join(dir, `${name}.yaml`);

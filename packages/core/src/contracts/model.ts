@@ -31,6 +31,12 @@ export interface ModelPreset {
   readonly paper?: string;
   /** The parts (no `preset` field: presets do not chain). */
   readonly config: Omit<ModelConfig, 'preset'>;
+  /**
+   * Fields that follow other fields of the resolved config, as dotted paths: `{ 'head.dim':
+   * 'encoders.vision.dim' }` makes the head as wide as an overridden encoder. A user value for the
+   * target that differs from the source is an error naming both.
+   */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** What a model returns for a batch. */

@@ -7,7 +7,32 @@ import type { CreateContext } from '../contracts/provider.ts';
 import { NamedRegistry } from '../registry/named-registry.ts';
 import { EncoderRegistry, FusionRegistry, HeadRegistry } from '../registry/registries.ts';
 import { ComposedModel } from './composed-model.ts';
-import { mergeModelConfig, partOptions, type ModelConfigInput, type ResolvedModelConfig } from './model-config.ts';
+import { mergeModelConfig, ModelConfigError, partOptions, type ModelConfigInput, type ResolvedModelConfig } from './model-config.ts';
+
+/** The value at a dotted path of a config (`head.dim`), or undefined. */
+function at(config: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), config);
+}
+
+/**
+ * Sets each link's target (`head.dim`) to its source (`encoders.vision.dim`) in the resolved
+ * config; a target the user set to another value is a ModelConfigError naming both fields.
+ */
+function applyLinks(resolved: ResolvedModelConfig, overrides: ModelConfigInput, links: Readonly<Record<string, string>>): ResolvedModelConfig {
+  const out = structuredClone(resolved) as ResolvedModelConfig;
+  for (const [target, source] of Object.entries(links)) {
+    const value = at(out, source);
+    if (value === undefined) continue;
+    const given = at(overrides, target);
+    if (given !== undefined && given !== value) {
+      throw new ModelConfigError(`model.${target}: got ${JSON.stringify(given)}, but this preset ties it to model.${source}, which is ${JSON.stringify(value)}; give both the same value or leave model.${target} out`);
+    }
+    const keys = target.split('.');
+    const parent = at(out, keys.slice(0, -1).join('.'));
+    if (parent !== null && typeof parent === 'object') (parent as Record<string, unknown>)[keys.at(-1)!] = value;
+  }
+  return out;
+}
 
 /** Model presets by name (MODEL_PROVIDERS), and `build`. */
 export class ModelRegistry extends NamedRegistry<ModelPreset> {
@@ -27,8 +52,9 @@ export class ModelRegistry extends NamedRegistry<ModelPreset> {
    */
   resolveConfig(config: ModelConfigInput): ResolvedModelConfig {
     const { preset, ...overrides } = config;
-    const base = preset === undefined ? undefined : this.get(preset, 'model.preset').config;
-    return mergeModelConfig(base, overrides);
+    const found = preset === undefined ? undefined : this.get(preset, 'model.preset');
+    const merged = mergeModelConfig(found?.config, overrides);
+    return found?.links ? applyLinks(merged, overrides, found.links) : merged;
   }
 
   /**
