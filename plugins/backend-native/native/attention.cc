@@ -83,14 +83,16 @@ Ctx read_ctx(const Napi::CallbackInfo& info, const char* op, size_t maskAt, size
   c.dropoutP = number(info, a + 8, op, "dropoutP");
   const int64_t seed = integer(info, a + 9, op, "seed");
   if (c.tq < 0 || c.tk < 0 || c.dh < 0 || c.dv < 0 || c.msq < 0 || c.msk < 0) fail(env, op, "negative size or stride");
-  if (c.tq > INT32_MAX || c.tk > INT32_MAX || c.dh > INT32_MAX || c.dv > INT32_MAX) fail(env, op, "a size exceeds 2^31 - 1");
+  if (c.tq > INT32_MAX || c.tk > INT32_MAX || c.dh > INT32_MAX || c.dv > INT32_MAX || c.msq > INT32_MAX || c.msk > INT32_MAX) {
+    fail(env, op, "a size or mask stride exceeds 2^31 - 1");
+  }
   if (!(c.dropoutP >= 0 && c.dropoutP < 1)) fail(env, op, "dropoutP must be in [0, 1), got " + std::to_string(c.dropoutP));
   if (seed < 0 || seed > 0xffffffffLL) fail(env, op, "seed must be a u32, got " + std::to_string(seed));
   c.batch = c.offQ.size;
   if (c.offK.size != c.batch || c.offV.size != c.batch || (hasMask && c.offM.size != c.batch)) {
     fail(env, op, "offsQ, offsK, offsV (and offsM) must all have one entry per batch matrix");
   }
-  if (c.batch * c.tq * c.tk > 0xffffffffLL) fail(env, op, "more than 2^32 scores (the dropout counter is 32-bit)");
+  if (product(env, {c.batch, c.tq, c.tk}, op, "scores") > 0xffffffffLL) fail(env, op, "more than 2^32 scores (the dropout counter is 32-bit)");
   auto within = [&](const View<int32_t>& offs, int64_t span, int64_t size, const char* what) {
     for (int64_t t = 0; t < c.batch; t++) {
       if (offs.data[t] < 0 || offs.data[t] + span > size) {
@@ -102,7 +104,10 @@ Ctx read_ctx(const Napi::CallbackInfo& info, const char* op, size_t maskAt, size
   within(c.offQ, c.tq * c.dh, c.q.size, "q");
   within(c.offK, c.tk * c.dh, c.k.size, "k");
   within(c.offV, c.tk * c.dv, c.v.size, "v");
-  if (hasMask && c.tq > 0 && c.tk > 0) within(c.offM, (c.tq - 1) * c.msq + (c.tk - 1) * c.msk + 1, maskSize, "mask");
+  if (hasMask && c.tq > 0 && c.tk > 0) {
+    // Each term is below 2^62 (sizes and strides are below 2^31), so the sum fits in int64.
+    within(c.offM, (c.tq - 1) * c.msq + (c.tk - 1) * c.msk + 1, maskSize, "mask");
+  }
   c.hseed = fmix32(static_cast<uint32_t>(seed));
   c.threshold = dropout_threshold(c.dropoutP);
   c.keepScale = static_cast<float>(1.0 / (1.0 - c.dropoutP));
@@ -175,8 +180,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   Ctx c = read_ctx(info, op, 3, 6);
   auto out = f32(info, 4, op, "out");
   auto probs = optional_f32(info, 5, op, "probs");
-  expect_size(info.Env(), out, c.batch * c.tq * c.dv, op, "out");
-  if (probs.data) expect_size(info.Env(), probs, c.batch * c.tq * c.tk, op, "probs");
+  expect_size(info.Env(), out, {c.batch, c.tq, c.dv}, op, "out");
+  if (probs.data) expect_size(info.Env(), probs, {c.batch, c.tq, c.tk}, op, "probs");
   // Whole heads per block when there are plenty of them, else row blocks so a head splits across threads.
   const int64_t perHead = c.batch >= 4 * threads() ? 1 : std::max<int64_t>(1, (c.tq + kRowBlock - 1) / kRowBlock);
   const int64_t rowsPer = perHead == 1 ? c.tq : (c.tq + perHead - 1) / perHead;
@@ -231,11 +236,11 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   auto dvOut = optional_f32(info, 7, op, "dv");
   auto dmask = optional_f32(info, 8, op, "dmask");
   const Napi::Env env = info.Env();
-  expect_size(env, dO, c.batch * c.tq * c.dv, op, "dOut");
-  if (dq.data) expect_size(env, dq, c.batch * c.tq * c.dh, op, "dq");
-  if (dk.data) expect_size(env, dk, c.batch * c.tk * c.dh, op, "dk");
-  if (dvOut.data) expect_size(env, dvOut, c.batch * c.tk * c.dv, op, "dv");
-  if (dmask.data) expect_size(env, dmask, c.batch * c.tq * c.tk, op, "dmask");
+  expect_size(env, dO, {c.batch, c.tq, c.dv}, op, "dOut");
+  if (dq.data) expect_size(env, dq, {c.batch, c.tq, c.dh}, op, "dq");
+  if (dk.data) expect_size(env, dk, {c.batch, c.tk, c.dh}, op, "dk");
+  if (dvOut.data) expect_size(env, dvOut, {c.batch, c.tk, c.dv}, op, "dv");
+  if (dmask.data) expect_size(env, dmask, {c.batch, c.tq, c.tk}, op, "dmask");
   const bool dropout = c.dropoutP > 0;
   const bool needDs = dq.data || dk.data || dmask.data;
   const int64_t nn = c.tq * c.tk;

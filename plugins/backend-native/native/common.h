@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 
 namespace cm {
@@ -47,6 +48,23 @@ void expect_size(const Napi::Env& env, const View<T>& v, int64_t expected, const
   if (v.size != expected) {
     fail(env, op, std::string(what) + " has " + std::to_string(v.size) + " elements, expected " + std::to_string(expected));
   }
+}
+/**
+ * product(dims), failing on a negative dim or an int64 overflow. expect_size(.., {dims}, ..) throws
+ * unless `view.size` is the product of `dims`: each dim non-negative and the product within
+ * int64 (a wrapped product could otherwise match a small array and let a kernel run past it).
+ */
+inline int64_t product(const Napi::Env& env, std::initializer_list<int64_t> dims, const char* op, const char* what) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0) fail(env, op, std::string(what) + ": a dimension is negative (" + std::to_string(d) + ")");
+    if (__builtin_mul_overflow(n, d, &n)) fail(env, op, std::string(what) + ": the product of its dimensions overflows int64");
+  }
+  return n;
+}
+template <typename T>
+void expect_size(const Napi::Env& env, const View<T>& v, std::initializer_list<int64_t> dims, const char* op, const char* what) {
+  expect_size(env, v, product(env, dims, op, what), op, what);
 }
 /** Throws unless info.Length() == n. */
 void expect_args(const Napi::CallbackInfo& info, size_t n, const char* op);

@@ -23,7 +23,7 @@ constexpr float kSqrt2OverPi = 0.79788456080286536f;
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;
 constexpr float kGeluC = 0.044715f;
 
-// Float ops as the oracle defines them: Sign(±0) = ±0 and Sign(NaN) = NaN; Relu(NaN) = 0 (NaN > 0 is false).
+// Float ops as the oracle defines them (and PyTorch): Sign(±0) = ±0, Sign(NaN) = NaN, Relu(NaN) = NaN.
 struct FNeg { float operator()(float x) const { return -x; } };
 struct FExp { float operator()(float x) const { return vm::exp(x); } };
 struct FLog { float operator()(float x) const { return vm::log(x); } };
@@ -33,7 +33,7 @@ struct FAbs { float operator()(float x) const { return vm::fabs_(x); } };
 struct FSign { float operator()(float x) const { return x > 0.0f ? 1.0f : x < 0.0f ? -1.0f : x; } };
 struct FTanh { float operator()(float x) const { return vm::tanh(x); } };
 struct FSigmoid { float operator()(float x) const { return vm::sigmoid(x); } };
-struct FRelu { float operator()(float x) const { return x > 0.0f ? x : 0.0f; } };
+struct FRelu { float operator()(float x) const { return (x > 0.0f || x != x) ? x : 0.0f; } };
 struct FErf { float operator()(float x) const { return vm::erf(x); } };
 struct FCopy { float operator()(float x) const { return x; } };
 struct FGeluErf { float operator()(float x) const { return 0.5f * x * (1.0f + vm::erf(x * kInvSqrt2)); } };

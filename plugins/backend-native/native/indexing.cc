@@ -50,8 +50,8 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
   int64_t outer = integer(info, 3, op, "outer"), n = integer(info, 4, op, "n"), inner = integer(info, 5, op, "inner");
   check_dims(info, op, outer, n, inner);
   const int64_t m = idx.size;
-  expect_size(info.Env(), x, outer * n * inner, op, "x");
-  expect_size(info.Env(), out, outer * m * inner, op, "out");
+  expect_size(info.Env(), x, {outer, n, inner}, op, "x");
+  expect_size(info.Env(), out, {outer, m, inner}, op, "out");
   int64_t bad = first_bad(idx, n);
   if (bad >= 0) return Napi::Number::New(info.Env(), static_cast<double>(bad));
   const uint32_t* src = x.data;
@@ -122,9 +122,9 @@ Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
   int64_t outer = integer(info, 4, op, "outer"), n = integer(info, 5, op, "n"), inner = integer(info, 6, op, "inner");
   check_dims(info, op, outer, n, inner);
   const int64_t m = idx.size;
-  expect_size(info.Env(), base, outer * n * inner, op, "base");
-  expect_size(info.Env(), out, outer * n * inner, op, "out");
-  expect_size(info.Env(), src, outer * m * inner, op, "src");
+  expect_size(info.Env(), base, {outer, n, inner}, op, "base");
+  expect_size(info.Env(), out, {outer, n, inner}, op, "out");
+  expect_size(info.Env(), src, {outer, m, inner}, op, "src");
   int64_t bad = first_bad(idx, n);
   if (bad >= 0) return Napi::Number::New(info.Env(), static_cast<double>(bad));
   std::vector<int64_t> start, rows;
@@ -147,7 +147,7 @@ Napi::Value OneHot(const Napi::CallbackInfo& info) {
   auto out = f32(info, 1, op, "out");
   int64_t depth = integer(info, 2, op, "depth");
   if (depth < 0) fail(info.Env(), op, "depth must be >= 0, got " + std::to_string(depth));
-  expect_size(info.Env(), out, idx.size * depth, op, "out");
+  expect_size(info.Env(), out, {idx.size, depth}, op, "out");
   parallel_for(idx.size, std::max<int64_t>(1, kGrain / std::max<int64_t>(depth, 1)), [&](int64_t lo, int64_t hi) {
     std::fill(out.data + lo * depth, out.data + hi * depth, 0.0f);
     for (int64_t j = lo; j < hi; j++) {

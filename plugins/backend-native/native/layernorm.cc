@@ -82,8 +82,8 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   int64_t rows = integer(info, 6, op, "rows"), d = integer(info, 7, op, "d");
   double eps = number(info, 8, op, "eps");
   if (rows < 0 || d < 0) fail(info.Env(), op, "negative size [" + std::to_string(rows) + ", " + std::to_string(d) + "]");
-  expect_size(info.Env(), x, rows * d, op, "x");
-  expect_size(info.Env(), out, rows * d, op, "out");
+  expect_size(info.Env(), x, {rows, d}, op, "x");
+  expect_size(info.Env(), out, {rows, d}, op, "out");
   expect_size(info.Env(), mean, rows, op, "mean");
   expect_size(info.Env(), rstd, rows, op, "rstd");
   if (w.data) expect_size(info.Env(), w, d, op, "weight");
@@ -184,12 +184,12 @@ Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
   auto db = optional_f32(info, 7, op, "dbias");
   int64_t rows = integer(info, 8, op, "rows"), d = integer(info, 9, op, "d");
   if (rows < 0 || d < 0) fail(info.Env(), op, "negative size [" + std::to_string(rows) + ", " + std::to_string(d) + "]");
-  expect_size(info.Env(), dy, rows * d, op, "dy");
-  expect_size(info.Env(), x, rows * d, op, "x");
+  expect_size(info.Env(), dy, {rows, d}, op, "dy");
+  expect_size(info.Env(), x, {rows, d}, op, "x");
   expect_size(info.Env(), mean, rows, op, "mean");
   expect_size(info.Env(), rstd, rows, op, "rstd");
   if (w.data) expect_size(info.Env(), w, d, op, "weight");
-  if (dx.data) expect_size(info.Env(), dx, rows * d, op, "dx");
+  if (dx.data) expect_size(info.Env(), dx, {rows, d}, op, "dx");
   if (dw.data) expect_size(info.Env(), dw, d, op, "dweight");
   if (db.data) expect_size(info.Env(), db, d, op, "dbias");
   if (d == 0) return info.Env().Undefined();

@@ -9,8 +9,10 @@
 // broadcast (fill), a transpose (some other axis reads contiguously: 32×32 tiles, so both sides
 // stay in cache), or a plain strided walk.
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <vector>
+
 
 #include "common.h"
 
@@ -145,10 +147,13 @@ std::vector<int64_t> read_i32s(const Napi::CallbackInfo& info, size_t i, const c
   return std::vector<int64_t>(v.data, v.data + v.size);
 }
 
-// The largest word index a box touches from `offset` with `strides` (offset itself when empty).
+// The largest word index a box touches from `offset` with `strides` (offset itself when empty);
+// INT64_MAX when that overflows int64 (so it is past any array).
 int64_t reach(const std::vector<int64_t>& dims, const std::vector<int64_t>& strides, int64_t offset) {
-  int64_t r = offset;
-  for (size_t a = 0; a < dims.size(); a++) r += (dims[a] - 1) * strides[a];
+  int64_t r = offset, step;
+  for (size_t a = 0; a < dims.size(); a++) {
+    if (__builtin_mul_overflow(dims[a] - 1, strides[a], &step) || __builtin_add_overflow(r, step, &r)) return INT64_MAX;
+  }
   return r;
 }
 
@@ -172,7 +177,7 @@ Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
   int64_t n = 1;
   for (size_t a = 0; a < b.dims.size(); a++) {
     if (b.dims[a] < 0 || b.ss[a] < 0 || b.ds[a] < 0) fail(info.Env(), op, "negative size or stride on axis " + std::to_string(a));
-    n *= b.dims[a];
+    if (__builtin_mul_overflow(n, b.dims[a], &n)) fail(info.Env(), op, "the box's element count overflows int64");
   }
   if (n == 0) return info.Env().Undefined();
   if (sOff < 0 || reach(b.dims, b.ss, sOff) >= src.size) {

@@ -47,10 +47,11 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
   if (m < 0 || n < 0 || k < 0) fail(info.Env(), op, "negative dimension");
   if (offA.size != offB.size) fail(info.Env(), op, "offsA and offsB differ in length");
   int64_t batch = offA.size;
-  expect_size(info.Env(), out, batch * m * n, op, "out");
+  expect_size(info.Env(), out, {batch, m, n}, op, "out");
+  const int64_t mk = product(info.Env(), {m, k}, op, "a"), kn = product(info.Env(), {k, n}, op, "b");
   for (int64_t t = 0; t < batch; t++) {
-    if (offA.data[t] < 0 || offA.data[t] + m * k > a.size) fail(info.Env(), op, "a is too small for batch " + std::to_string(t) + " of " + std::to_string(m) + "x" + std::to_string(k));
-    if (offB.data[t] < 0 || offB.data[t] + k * n > b.size) fail(info.Env(), op, "b is too small for batch " + std::to_string(t) + " of " + std::to_string(k) + "x" + std::to_string(n));
+    if (offA.data[t] < 0 || offA.data[t] + mk > a.size) fail(info.Env(), op, "a is too small for batch " + std::to_string(t) + " of " + std::to_string(m) + "x" + std::to_string(k));
+    if (offB.data[t] < 0 || offB.data[t] + kn > b.size) fail(info.Env(), op, "b is too small for batch " + std::to_string(t) + " of " + std::to_string(k) + "x" + std::to_string(n));
   }
   if (m == 0 || n == 0) return info.Env().Undefined();
   if (k == 0) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -180,13 +181,27 @@ static void run_tasks(int64_t tasks, const std::function<void(int64_t)>& fn) {
     return;
   }
   std::lock_guard<std::mutex> lk(run_mu);
+  // A task that throws (std::bad_alloc from a scratch buffer, say) must not end the process on a
+  // worker thread, nor unwind the caller while workers still run `fn`: the first exception is kept,
+  // the tasks not yet started are skipped, and it is rethrown here once every worker has joined.
+  std::exception_ptr error;
+  std::mutex error_mu;
+  std::atomic<bool> failed{false};
   std::function<void(int64_t)> wrapped = [&](int64_t t) {
+    if (failed.load(std::memory_order_relaxed)) return;
     bool was = inside_pool;
     inside_pool = true;
-    fn(t);
+    try {
+      fn(t);
+    } catch (...) {
+      std::lock_guard<std::mutex> elk(error_mu);
+      if (!error) error = std::current_exception();
+      failed = true;
+    }
     inside_pool = was;
   };
   pool.run(tasks, wrapped);
+  if (error) std::rethrow_exception(error);
 }
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {

@@ -277,7 +277,7 @@ std::vector<int64_t> read_shape(const Napi::CallbackInfo& info, size_t i, int64_
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d < 0) fail(info.Env(), op, "shape has a negative dimension " + std::to_string(d));
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n)) fail(info.Env(), op, "shape's element count overflows int64");
   }
   if (n != size) fail(info.Env(), op, "shape holds " + std::to_string(n) + " elements but x has " + std::to_string(size));
   return shape;
@@ -304,7 +304,12 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
     }
     reduced[a] = true;
   }
-  for (size_t a = 0; a < shape.size(); a++) (reduced[a] ? redSize : outSize) *= shape[a];
+  for (size_t a = 0; a < shape.size(); a++) {
+    // A zero-size axis makes x's count 0 while the other axes' product could still overflow.
+    if (__builtin_mul_overflow(reduced[a] ? redSize : outSize, shape[a], reduced[a] ? &redSize : &outSize)) {
+      fail(info.Env(), op, "shape's kept or reduced element count overflows int64");
+    }
+  }
   expect_size(info.Env(), out, outSize, op, "out");
   if (outSize == 0) return info.Env().Undefined();
   const bool isInt = is_int(info, 0);
@@ -368,8 +373,8 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   int64_t outer = integer(info, 2, op, "outer"), n = integer(info, 3, op, "n"), inner = integer(info, 4, op, "inner");
   boolean(info, 5, op, "isMax");
   if (outer < 0 || n < 1 || inner < 0) fail(info.Env(), op, "needs outer >= 0, n >= 1, inner >= 0, got " + std::to_string(outer) + ", " + std::to_string(n) + ", " + std::to_string(inner));
-  expect_size(info.Env(), x, outer * n * inner, op, "x");
-  expect_size(info.Env(), out, outer * inner, op, "out");
+  expect_size(info.Env(), x, {outer, n, inner}, op, "x");
+  expect_size(info.Env(), out, {outer, inner}, op, "out");
   if (is_int(info, 0)) {
     auto* xi = reinterpret_cast<const int32_t*>(x.data);
     isMax ? arg_reduce<true>(xi, out.data, outer, n, inner) : arg_reduce<false>(xi, out.data, outer, n, inner);

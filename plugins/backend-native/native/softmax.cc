@@ -118,7 +118,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   auto out = f32(info, 1, op, "out");
   Dims d = dims(info, 2, op);
   boolean(info, 5, op, "log");
-  const int64_t n = d.outer * d.len * d.inner;
+  const int64_t n = product(info.Env(), {d.outer, d.len, d.inner}, op, "x");
   expect_size(info.Env(), x, n, op, "x");
   expect_size(info.Env(), out, n, op, "out");
   over_rows(
@@ -137,7 +137,7 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   auto dy = f32(info, 1, op, "dy");
   auto dx = f32(info, 2, op, "dx");
   Dims d = dims(info, 3, op);
-  const int64_t n = d.outer * d.len * d.inner;
+  const int64_t n = product(info.Env(), {d.outer, d.len, d.inner}, op, "y");
   expect_size(info.Env(), y, n, op, "y");
   expect_size(info.Env(), dy, n, op, "dy");
   expect_size(info.Env(), dx, n, op, "dx");

@@ -3,7 +3,7 @@
 // the CPU oracle; the tensor package runs it against a composite-only backend.
 import type { Tensor } from '../tensor.ts';
 import * as ops from '../ops/index.ts';
-import { full } from '../creation.ts';
+import { full, tensor } from '../creation.ts';
 import type { AnyOpDef } from '../op.ts';
 import type { Backend } from '../backend.ts';
 import type { InputSpec, ParityResult } from './parity.ts';
@@ -44,6 +44,15 @@ export const conformanceCases: readonly ConformanceCase[] = [
   c('unary chain', ['Neg', 'Exp', 'Tanh', 'Sigmoid', 'Abs', 'Sign'], [f(3, 17)], (x) => ops.neg(ops.exp(ops.tanh(x!))).add(ops.sigmoid(x!)).add(ops.abs(x!))),
   c('log sqrt rsqrt', ['Log', 'Sqrt', 'Rsqrt'], [pos(9, 5)], (x) => ops.log(x!).add(ops.sqrt(x!)).add(ops.rsqrt(x!))),
   c('relu erf', ['Relu', 'Erf'], [f(33)], (x) => ops.relu(x!).add(ops.erf(x!))),
+  // NaN and ±∞ go through every unary op as PyTorch has them (Relu(NaN) = NaN, Sign(NaN) = NaN,
+  // exp(−∞) = 0, tanh(±∞) = ±1, ...), forward and backward: x · 0 + specials keeps x on the tape.
+  c('non-finite values through unary ops', ['Neg', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Abs', 'Sign', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Gelu', 'GeluGrad'], [f(10)], (x) => {
+    const specials = tensor([Number.NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30, 89, -104, 0.5], [10], { backend: x!.backend });
+    const s = x!.mul(0).add(specials);
+    const a = ops.abs(s);
+    return ops.concat([ops.neg(s), ops.exp(s), ops.log(a), ops.sqrt(a), ops.rsqrt(a), a, ops.sign(s), ops.tanh(s), ops.sigmoid(s),
+      ops.relu(s), ops.erf(s), ops.gelu(s), ops.gelu(s, 'tanh')], 0);
+  }),
   c('gelu exact', ['Gelu', 'GeluGrad'], [f(5, 13)], (x) => ops.gelu(x!)),
   c('gelu tanh', ['Gelu', 'GeluGrad'], [f(5, 13)], (x) => ops.gelu(x!, 'tanh')),
   c('cast clone', ['Cast', 'Clone'], [f(4, 4)], (x) => ops.clone(x!).add(ops.cast(ops.cast(x!.mul(3), 'int32'), 'float32'))),

@@ -48,10 +48,10 @@ export const elementwiseKernels = [
   unary(Sqrt, 'sqrt(x0)'),
   unary(Rsqrt, 'inverseSqrt(x0)'),
   unary(Abs, 'abs(x0)', 'abs(x0)'),
-  unary(Sign, 'sign(x0)', 'sign(x0)'),
+  unary(Sign, 'signf(x0)', 'sign(x0)'),
   unary(Tanh, 'tanhf(x0)'),
   unary(Sigmoid, 'sigmoidf(x0)'),
-  unary(Relu, 'select(0.0, x0, x0 > 0.0)'),
+  unary(Relu, 'select(0.0, x0, x0 > 0.0 || is_nan(x0))'),
   unary(Erf, 'erff(x0)'),
   unary(Clone, 'x0', 'x0'),
   defineKernel(Gelu, WEBGPU, (be: WebGpuBackend, { x }, { approximate }, outs) =>

@@ -4,7 +4,8 @@
 
 /** WGSL source of the helper functions (prepended to programs that need them). */
 export const WGSL_MATH = /* wgsl */ `
-fn is_nan(x: f32) -> bool { return !(x == x); }
+// NaN: exponent bits all ones and a non-zero mantissa. Read from the bits, like is_finite.
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 // A quiet NaN built at run time (a constant NaN is a WGSL compile error).
 fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 // Finite: the exponent bits are not all ones. Read from the bits, so no fast-math assumption folds it.
@@ -32,8 +33,11 @@ fn powf(a: f32, b: f32) -> f32 {
   let r = pow(-a, b);
   return select(r, -r, (abs(b) % 2.0) == 1.0);
 }
-// tanh clamped where f32 rounds it to ±1 (some drivers overflow exp inside tanh).
-fn tanhf(x: f32) -> f32 { return tanh(clamp(x, -10.0, 10.0)); }
+// tanh clamped where f32 rounds it to ±1 (some drivers overflow exp inside tanh); NaN passes
+// through (clamp of NaN is implementation-defined).
+fn tanhf(x: f32) -> f32 { if (is_nan(x)) { return x; } return tanh(clamp(x, -10.0, 10.0)); }
+// sign with Sign(NaN) = NaN (WGSL leaves sign(NaN) undefined).
+fn signf(x: f32) -> f32 { if (is_nan(x)) { return x; } return sign(x); }
 fn sigmoidf(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);

@@ -66,7 +66,7 @@ export const elementwiseKernels = [
   unaryKernel(U.Sign, (x) => Math.sign(x)),
   unaryKernel(U.Tanh, Math.tanh),
   unaryKernel(U.Sigmoid, sigmoid),
-  unaryKernel(U.Relu, (x) => (x > 0 ? x : 0)),
+  unaryKernel(U.Relu, (x) => (x > 0 || Number.isNaN(x) ? x : 0)),
   unaryKernel(U.Erf, erf),
   unaryKernel(U.Clone, (x) => x),
   defineKernel(U.Gelu, CPU, (_: CpuBackend, { x }, { approximate }) =>
