@@ -58,7 +58,11 @@ describe('study commands on a tiny ViT trained on Fashion-MNIST', () => {
       'layer0-head0.png', 'layer0-head1.png', 'layer0-mean.png', 'layer1-head0.png', 'layer1-head1.png', 'layer1-mean.png',
       'rollout-mean.png', 'rollout-max.png', 'rollout-min.png', 'sheet.png',
     ];
-    expect(r.stdout).toBe(`attention of vit-tiny on example 3: 10 pictures → runs/vit/attention/3\n${files.map((f) => `wrote runs/vit/attention/3/${f}\n`).join('')}`);
+    const [head, prediction, ...wrote] = r.stdout.split('\n');
+    expect(head).toBe('attention of vit-tiny on example 3: 10 pictures → runs/vit/attention/3');
+    // The example's label and the model's top three, by Fashion-MNIST's class names.
+    expect(prediction).toMatch(/^example 3: label \d \([A-Za-z /-]+\), predicted \d \([A-Za-z /-]+\) \d+\.\d% \((right|wrong)\); then \d \([A-Za-z /-]+\) \d+\.\d%, \d \([A-Za-z /-]+\) \d+\.\d%$/);
+    expect(wrote.join('\n')).toBe(`${files.map((f) => `wrote runs/vit/attention/3/${f}\n`).join('')}`);
     for (const f of files.slice(0, -1)) expect([png(`runs/vit/attention/3/${f}`).width, png(`runs/vit/attention/3/${f}`).height], f).toEqual([SIDE, SIDE]);
     const sheet = png('runs/vit/attention/3/sheet.png');
     expect(sheet.width).toBe(4 + 4 * (SIDE + 4)); // 4 columns: 2 heads + mean, or input + 3 rollouts
@@ -71,6 +75,7 @@ describe('study commands on a tiny ViT trained on Fashion-MNIST', () => {
     writeFileSync(join(wd.dir, 'shirt.png'), encodePng({ width: side, height: side, channels: 3, data }));
     const r = ok(wd.run(['attention', 'runs/vit/checkpoints/best', '--image', 'shirt.png', '--out', 'att']));
     expect(r.stdout.split('\n')[0]).toBe('attention of vit-tiny on shirt.png: 10 pictures → att');
+    expect(r.stdout.split('\n')[1]).toMatch(/^shirt\.png: predicted \d \([A-Za-z /-]+\) \d+\.\d%; then /); // no label for a file
     expect(png('att/rollout-max.png').width).toBe(SIDE);
   });
 

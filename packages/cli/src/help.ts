@@ -64,6 +64,9 @@ Runs the checkpoint's model on one image with attention probabilities and writes
   rollout-<f>.png        attention rollout (Abnar & Zuidema 2020) with head fusion f = mean, max, min
   sheet.png              all of them on one sheet, with the input
 The image is shown min-max stretched (inputs are often normalised) and scaled up to ≥ 112 px.
+It prints what a classifier made of the image: its top three classes with their probabilities, and
+the label with whether the prediction is right (--index), by the dataset's class names; the sheet's
+title says the same.
 
   --index <n>          example n of the run config's data.eval split
   --image <file.png>   a PNG instead: converted to the model's channels, resized to its imageSize,

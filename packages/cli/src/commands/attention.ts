@@ -1,7 +1,7 @@
 // `crossmodal attention <checkpoint> (--index <n> | --image <file.png>)`: runs the checkpoint's
 // model on one image with attention probabilities and writes the class token's attention per layer
 // and head, each layer's head mean, attention rollout (mean/max/min head fusion) and one sheet.
-import type { Batch, Dataset, Model, RunConfig, Runtime } from '@crossmodal/core';
+import type { Batch, Dataset, Example, Model, RunConfig, Runtime } from '@crossmodal/core';
 import { collate } from '@crossmodal/data';
 import { tensor, type Backend, type Tensor } from '@crossmodal/tensor';
 import { decodePng, encodePng, resizeBilinear, toRgb, type HostArray } from '@crossmodal/viz';
@@ -15,6 +15,7 @@ import type { CliIo } from '../io.ts';
 import type { Importer } from '../plugin-loader.ts';
 import { checkNames } from '../preflight.ts';
 import { attentionPictures } from '../study/attention-pictures.ts';
+import { describePrediction } from '../study/prediction.ts';
 
 type AttentionCommand = Extract<Command, { kind: 'attention' }>;
 
@@ -89,7 +90,23 @@ export function imageFromPng(bytes: Uint8Array, input: { size: number; channels:
 }
 
 /** The batch of one image and the image itself, from `--index` or `--image`. */
-async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunConfig, model: Model, backend: Backend, cwd: string): Promise<{ batch: Batch; image: () => HostArray; what: string }> {
+interface AttentionInput {
+  readonly batch: Batch;
+  readonly image: () => HostArray;
+  readonly what: string;
+  /** The example's fields (--index only): its label is read from the head's target field. */
+  readonly example?: Example;
+  readonly classNames?: readonly string[];
+}
+
+/** A class index from an example's target field (a number or a one-element array), else undefined. */
+function labelOf(example: Example | undefined, field: string): number | undefined {
+  const value = example?.[field];
+  const v = typeof value === 'number' ? value : value !== undefined && value.data.length === 1 ? value.data[0] : undefined;
+  return v !== undefined && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunConfig, model: Model, backend: Backend, cwd: string): Promise<AttentionInput> {
   const input = imageInputOf(model);
   const field = input?.field ?? 'image';
   if (command.index !== undefined) {
@@ -104,7 +121,8 @@ async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunC
       }
       return value;
     };
-    return { batch: collate([example], { backend, indices: [command.index] }), image, what: `example ${command.index}` };
+    const classNames = dataset.info.classNames;
+    return { batch: collate([example], { backend, indices: [command.index] }), image, what: `example ${command.index}`, example, ...(classNames ? { classNames } : {}) };
   }
   if (input?.size === undefined) throw new UsageError(`attention: model '${modelName(config)}' has no image encoder with an imageSize to resize --image to`);
   const path = resolve(cwd, command.image!);
@@ -114,9 +132,11 @@ async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunC
   } catch (error) {
     throw new UsageError(`attention: cannot read --image '${command.image}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const range = config.data.eval ? await valueRange(await evalDataset(runtime, config, command.split), field, input.channels) : undefined;
+  const dataset = config.data.eval ? await evalDataset(runtime, config, command.split) : undefined;
+  const range = dataset ? await valueRange(dataset, field, input.channels) : undefined;
   const image = imageFromPng(bytes, { size: input.size, channels: input.channels }, range);
-  return { batch: { [field]: tensor(image.data as Float32Array, [1, ...image.shape], { backend }) }, image: () => image, what: basename(path) };
+  const classNames = dataset?.info.classNames;
+  return { batch: { [field]: tensor(image.data as Float32Array, [1, ...image.shape], { backend }) }, image: () => image, what: basename(path), ...(classNames ? { classNames } : {}) };
 }
 
 /** The encoder's attention maps for `stream`, layer order: `encoders.<stream>.layer<i>` (any maps when the stream is unknown). */
@@ -138,8 +158,8 @@ export async function attentionCommand(command: AttentionCommand, io: CliIo, imp
   try {
     checkNames(runtime, config);
     const name = modelName(config);
-    const { pictures, what } = await withCheckpointModel(run, async ({ model, backend }) => {
-      const { batch, image, what } = await inputOf(command, runtime, config, model, backend, io.cwd);
+    const { pictures, what, prediction } = await withCheckpointModel(run, async ({ model, backend }) => {
+      const { batch, image, what, example, classNames } = await inputOf(command, runtime, config, model, backend, io.cwd);
       let maps: Tensor[] = [];
       let output: ReturnType<Model['forward']> | undefined;
       try {
@@ -149,7 +169,12 @@ export async function attentionCommand(command: AttentionCommand, io: CliIo, imp
           throw new UsageError(`attention: model '${name}' returned no attention maps (attention: ${Object.keys(output.attention ?? {}).join(', ') || 'none'}); it needs a transformer encoder such as vit's`);
         }
         const probs = await Promise.all(maps.map(async (t) => ({ shape: [...t.shape], data: await t.data() })));
-        return { pictures: attentionPictures(probs, image(), `${name} ${what}`.toUpperCase()), what };
+        // A classifier's [1, classes] scores: what it predicted, beside the label when the example has one.
+        const prediction = output.logits.shape.length === 2 && output.logits.shape[0] === 1
+          ? describePrediction(await output.logits.data(), labelOf(example, output.targets?.[0] ?? 'label'), classNames)
+          : undefined;
+        const title = `${name} ${what}`.toUpperCase() + (prediction ? `: ${prediction.short.toUpperCase()}` : '');
+        return { pictures: attentionPictures(probs, image(), title), what, prediction };
       } finally {
         for (const t of Object.values(batch)) t.dispose();
         output?.logits.dispose();
@@ -163,6 +188,7 @@ export async function attentionCommand(command: AttentionCommand, io: CliIo, imp
     const outDir = command.out === undefined ? join(run.runDir, 'attention', fallback) : resolve(io.cwd, command.out);
     await mkdir(outDir, { recursive: true });
     io.stdout(`attention of ${name}${run.weights === 'ema' ? ' (weight average)' : ''} on ${what}: ${pictures.length} pictures → ${relative(io.cwd, outDir) || '.'}\n`);
+    if (prediction) io.stdout(`${what}: ${prediction.line}\n`);
     for (const picture of pictures) {
       const path = join(outDir, picture.file);
       await writeFileAtomic(path, encodePng(picture.image));
