@@ -89,7 +89,7 @@ describe('parseRunConfig', () => {
   it('reports missing sections, bad list entries and a model with neither preset nor parts', () => {
     expect(issuesOf(() => parseRunConfig({ model: {}, metrics: ['accuracy', 3, { k: 2 }], loggers: [{}] }, 'x.yml'))).toEqual([
       'x.yml: model: got {}, expected a model preset, or encoders and a head',
-      'x.yml: data: got nothing, expected data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup? }',
+      'x.yml: data: got nothing, expected data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup?, floatFields? }',
       'x.yml: optimizer: got nothing, expected an optimizer: { name, lr, weightDecay?, betas?, eps?, momentum?, nesterov?, decay? }',
       'x.yml: train: got nothing, expected train: { epochs, maxSteps?, gradAccumulation?, clipGradNorm?, evalEvery?, logEvery?, ema? }',
       'x.yml: metrics[1]: got 3, expected a metric name or { name, ...options }',

@@ -30,6 +30,12 @@ export interface DataConfig {
   readonly dropLast: boolean;
   /** Mixup/CutMix on the training batches (off when absent; evaluation is never mixed). */
   readonly mixup?: MixupConfig;
+  /**
+   * Plain-number example fields collated as float32 in training and evaluation (a regression target
+   * such as a score); every other plain-number field is int32, and a fractional value in one is an
+   * error naming the field.
+   */
+  readonly floatFields?: readonly string[];
 }
 
 /**

@@ -71,8 +71,9 @@ const data = z.strictObject(
     shuffle: flag().default(true),
     dropLast: flag().default(false),
     mixup: mixup.optional(),
+    floatFields: z.array(name('a batch field'), expected('a list of batch fields to collate as float32')).optional(),
   },
-  expected('data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup? }'),
+  expected('data: { train, eval?, batchSize, evalBatchSize?, shuffle?, dropLast?, mixup?, floatFields? }'),
 );
 
 const optimizer = z.strictObject(

@@ -74,7 +74,7 @@ export async function createLoaders(runtime: Runtime, config: RunConfig, backend
 
 /** The loaders over an open training set (createLoaders closes it if this fails). */
 async function loadersOver(trainSet: Dataset, runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<RunLoaders> {
-  const { train: { name }, batchSize, shuffle, dropLast, mixup } = config.data;
+  const { train: { name }, batchSize, shuffle, dropLast, mixup, floatFields } = config.data;
   let batchTransform: BatchTransform | undefined;
   if (mixup) {
     const { numClasses } = trainSet.info;
@@ -82,7 +82,9 @@ async function loadersOver(trainSet: Dataset, runtime: Runtime, config: RunConfi
     const mixer = new Mixup({ ...mixup, numClasses, seed: config.seed });
     batchTransform = (batch, at) => mixer.apply(batch, at);
   }
-  const trainLoader = new DataLoader(trainSet, { batchSize, shuffle, dropLast, seed: config.seed, backend, ...(batchTransform ? { batchTransform } : {}) });
+  const trainLoader = new DataLoader(trainSet, {
+    batchSize, shuffle, dropLast, seed: config.seed, backend, ...(batchTransform ? { batchTransform } : {}), ...(floatFields ? { floatFields } : {}),
+  });
   if (trainLoader.batchesPerEpoch === 0) {
     throw new RangeError(`data.train: dataset '${name}' has ${trainSet.size} examples, fewer than one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`);
   }
@@ -94,12 +96,12 @@ async function loadersOver(trainSet: Dataset, runtime: Runtime, config: RunConfi
 
 /** The evaluation loader of `config.data.eval` (in order, every example) and its dataset, or undefined without one. */
 export async function createEvalLoader(runtime: Runtime, config: RunConfig, backend: Backend, context: CreateContext): Promise<EvalLoader | undefined> {
-  const { eval: evalSplit, batchSize, evalBatchSize } = config.data;
+  const { eval: evalSplit, batchSize, evalBatchSize, floatFields } = config.data;
   if (!evalSplit) return undefined;
   const { name, ...options } = evalSplit;
   const dataset = await runtime.datasets.create(name, options, context, 'data.eval');
   try {
-    return { loader: new DataLoader(dataset, { batchSize: evalBatchSize ?? batchSize, backend }), dataset };
+    return { loader: new DataLoader(dataset, { batchSize: evalBatchSize ?? batchSize, backend, ...(floatFields ? { floatFields } : {}) }), dataset };
   } catch (error) {
     await closeDatasets([dataset]);
     throw error;

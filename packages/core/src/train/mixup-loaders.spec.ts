@@ -1,4 +1,5 @@
-// `data.mixup`: its config defaults and errors, and createLoaders mixing the training loader only.
+// `data.mixup`: its config defaults and errors, and createLoaders mixing the training loader only;
+// `data.floatFields` reaching both loaders.
 import { disposeBatch, type DataLoader } from '@crossmodal/data';
 import { createCpuBackend } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
@@ -79,5 +80,34 @@ describe('data.mixup', () => {
     await expect(createLoaders(createTestRuntime([unlabelledPlugin]), config, createCpuBackend(), { seed: 0 })).rejects.toThrow(
       "data.mixup: dataset 'no-classes' (data.train) gives no numClasses in its info, and Mixup's soft targets need it",
     );
+  });
+});
+
+describe('data.floatFields', () => {
+  async function labelDtype(loader: DataLoader): Promise<string> {
+    for await (const batch of loader.epoch(0)) {
+      const dtype = batch['label']!.dtype;
+      disposeBatch(batch);
+      return dtype;
+    }
+    throw new Error('no batch');
+  }
+
+  it('collates the named integer-valued fields as float32 in training and evaluation', async () => {
+    const backend = createCpuBackend();
+    const runtime = createTestRuntime();
+    const plain = await createLoaders(runtime, parseRunConfig(base(), 't'), backend, { seed: 2 });
+    const floats = await createLoaders(runtime, parseRunConfig(base({ floatFields: ['label'] }), 't'), backend, { seed: 2 });
+    expect([await labelDtype(plain.train), await labelDtype(plain.eval!)]).toEqual(['int32', 'int32']);
+    expect([await labelDtype(floats.train), await labelDtype(floats.eval!)]).toEqual(['float32', 'float32']);
+  });
+
+  it('names a field list that is not one', () => {
+    expect(issuesOf(() => parseRunConfig(base({ floatFields: 'label' }), 'run.yaml'))).toEqual([
+      'run.yaml: data.floatFields: got "label", expected a list of batch fields to collate as float32',
+    ]);
+    expect(issuesOf(() => parseRunConfig(base({ floatFields: [''] }), 'run.yaml'))).toEqual([
+      'run.yaml: data.floatFields[0]: got "", expected a batch field (a non-empty string)',
+    ]);
   });
 });
