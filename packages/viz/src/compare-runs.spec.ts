@@ -61,6 +61,16 @@ describe('lossAgreement', () => {
     expect(() => lossAgreement(x, y, 50, 0)).toThrow(/closeRel/);
   });
 
+  it('takes runs of 10^5+ logged steps (no argument spreading past the call stack)', () => {
+    const n = 300_000;
+    const x = Array.from({ length: n }, (_, i) => [i + 1, 1] as CurvePoint);
+    const y = Array.from({ length: n }, (_, i) => [i + 1, i === n - 7 ? 1.5 : 1] as CurvePoint);
+    const r = lossAgreement(x, y, 50);
+    expect([r.commonSteps, r.maxAbsDiff, r.maxAbsDiffEarly, r.closeUntil]).toEqual([n, 0.5, 0, n - 7]); // the steps before the one that differs
+    const image = plotRunComparison([{ label: 'A', curves: run(x) }, { label: 'B', curves: run(y) }], { panelWidth: 300, panelHeight: 200 });
+    expect(count(image, SERIES_COLORS[1]!)).toBeGreaterThan(50);
+  });
+
   it('says when the runs share no step, and checks the window', () => {
     expect(() => lossAgreement([[1, 1]], [[2, 1]])).toThrow(/no step logged by both runs/);
     expect(() => lossAgreement([[1, 1]], [[1, 1]], 0)).toThrow(/window/);

@@ -99,15 +99,17 @@ export function lossAgreement(a: readonly CurvePoint[], b: readonly CurvePoint[]
   const early = pairs.slice(0, window);
   const tail = pairs.slice(-window);
   const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  // Not Math.max(...xs): spreading 10^5+ steps overflows the call stack.
+  const max = (xs: readonly number[]): number => xs.reduce((m, x) => (x > m || Number.isNaN(x) ? x : m), -Infinity);
   const firstApart = pairs.findIndex(([, x, y]) => !(Math.abs(x - y) <= closeRel * Math.abs(y)));
   const closeUntil = firstApart === -1 ? pairs[pairs.length - 1]![0] : firstApart === 0 ? 0 : pairs[firstApart - 1]![0];
   return {
     commonSteps: pairs.length,
     lastStep: pairs[pairs.length - 1]![0],
-    maxAbsDiffEarly: Math.max(...abs.slice(0, window)),
-    maxAbsDiff: Math.max(...abs),
+    maxAbsDiffEarly: max(abs.slice(0, window)),
+    maxAbsDiff: max(abs),
     meanAbsDiff: mean(abs),
-    maxRelDiffEarly: Math.max(...early.map(([, x, y]) => Math.abs(x - y) / Math.max(Math.abs(y), 1e-12))),
+    maxRelDiffEarly: max(early.map(([, x, y]) => Math.abs(x - y) / Math.max(Math.abs(y), 1e-12))),
     finalWindowMeanDiff: Math.abs(mean(tail.map(([, x]) => x)) - mean(tail.map(([, , y]) => y))),
     window,
     closeUntil,

@@ -53,8 +53,13 @@ export function formatTick(value: number, step: number): string {
 }
 
 function dataRange(values: number[], pad: number): [number, number] {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  // A loop, not Math.min(...values): spreading a long run's 10^5+ points overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   // A margin keeps extreme points and markers off the axes.
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo - pad * (hi - lo), hi + pad * (hi - lo)];
 }

@@ -25,7 +25,11 @@ describe('crc32 and adler32', () => {
     expect(crc32(ascii('6789'), crc32(ascii('12345')))).toBe(0xcbf43926);
     expect(adler32(ascii('Wikipedia'))).toBe(0x11e60398);
     expect(adler32(new Uint8Array(0))).toBe(1);
-    expect(adler32(new Uint8Array(100_000).fill(255))).toBe(adler32(Uint8Array.from(new Uint8Array(100_000).fill(255))));
+    // Past the 5552-byte blocks the sums are reduced in: zlib's own trailer is the reference.
+    for (const data of [new Uint8Array(100_000).fill(255), sample(70_001, 3)]) {
+      const z = deflateSync(data);
+      expect(adler32(data)).toBe(z.readUInt32BE(z.length - 4));
+    }
   });
 });
 
