@@ -1,17 +1,19 @@
 // The vit weight importer on the fixtures of tools/golden/make_vit_fixture.py: one set of weights as
 // a timm-named torch.save .pth (nested under 'model', DeiT-style) and as Hugging Face-named
 // safetensors converts to bit-identical parameters and an identical forward, within 1e-4 of PyTorch;
-// a new class count and image size reset the head and resample the position embedding.
-import { createRuntime, HEADS, importFormat, selectWeightImporter, WEIGHT_IMPORTERS, WeightImportError, type Head, type HeadInput, type Model, type Plugin } from '@crossmodal/core';
+// a new class count and image size reset the head and resample the position embedding; the
+// LayerNorm eps follows the checkpoint family (HF 1e-12, timm 1e-6) unless the config sets one.
+import { ComposedModel, createRuntime, deepMerge, HEADS, importFormat, selectWeightImporter, WEIGHT_IMPORTERS, WeightImportError, type Head, type HeadInput, type ImportGeometry, type Model, type ModelConfigInput, type Plugin } from '@crossmodal/core';
 import { decodeSafetensors, hostToTensors, Linear, Module, unwrapStateDict } from '@crossmodal/nn';
 import { loadTorchCheckpoint } from '@crossmodal/nn/node';
-import { manualSeed, memory, type Tensor } from '@crossmodal/tensor';
+import { manualSeed, memory, randn, type Tensor } from '@crossmodal/tensor';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { vitWeightImporter } from './importer.ts';
 import { vitModelPlugin } from './plugin.ts';
 import { resizePosEmbed } from './pos-embed.ts';
+import type { VitEncoder } from './vit-encoder.ts';
 
 const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
 const golden = decodeSafetensors(new Uint8Array(readFileSync(fixture('vit-tiny.golden.safetensors'))));
@@ -38,13 +40,22 @@ const headPlugin: Plugin = {
 };
 const runtime = createRuntime([vitModelPlugin, headPlugin]);
 
-/** The fixture's architecture as a composed model, with `imageSize`/`numClasses` overridable. */
-function build({ imageSize = arch['image']!, numClasses = arch['classes']! } = {}): Model {
+/** The fixture's architecture as a model config (no eps: the importer's configOverrides sets it). */
+const fixtureConfig = ({ imageSize = arch['image']!, numClasses = arch['classes']! } = {}): ModelConfigInput => ({
+  encoders: { vision: { name: 'vit', dim: arch['dim'], depth: arch['depth'], heads: arch['heads'], mlpRatio: arch['mlp_ratio'], patchSize: arch['patch'], imageSize, channels: arch['channels'] } },
+  head: { name: 'first-token', dim: arch['dim'], numClasses },
+});
+
+const withEps = (config: ModelConfigInput, eps: number): ModelConfigInput => deepMerge({ ...config }, { encoders: { vision: { eps } } }) as ModelConfigInput;
+
+/**
+ * The fixture's architecture as a composed model, with `imageSize`/`numClasses` overridable. eps is
+ * set to 1e-6 explicitly for both namings: the HF fixture is the timm weights renamed, so the
+ * PyTorch reference was computed with timm's eps (a real HF checkpoint gets 1e-12, spec below).
+ */
+function build(geometry: { imageSize?: number; numClasses?: number } = {}): Model {
   manualSeed(1);
-  return runtime.models.build({
-    encoders: { vision: { name: 'vit', dim: arch['dim'], depth: arch['depth'], heads: arch['heads'], mlpRatio: arch['mlp_ratio'], patchSize: arch['patch'], imageSize, channels: arch['channels'], eps: 1e-6 } },
-    head: { name: 'first-token', dim: arch['dim'], numClasses },
-  }, { seed: 0 });
+  return runtime.models.build(withEps(fixtureConfig(geometry), 1e-6), { seed: 0 });
 }
 
 async function readPth(): Promise<Record<string, Tensor>> {
@@ -79,6 +90,31 @@ describe('vitWeightImporter', () => {
     const want = ref('logits').dataSync();
     const scale = Math.max(...want.map(Math.abs));
     la.dataSync().forEach((v, i) => expect(Math.abs(v - want[i]!) / scale).toBeLessThan(1e-4));
+  });
+
+  it("builds an HF-named import with HF's LayerNorm eps 1e-12 and a timm one with 1e-6, unless the config sets eps", () => {
+    const plain = runtime.models.resolveConfig(fixtureConfig());
+    const epsOf = (format: string | undefined, config = plain): unknown => {
+      const geometry: ImportGeometry = { numClasses: 5, ...(format ? { format } : {}) };
+      const overrides = vitWeightImporter.configOverrides(config, geometry);
+      const built = runtime.models.build(deepMerge({ ...config }, { ...overrides }) as ModelConfigInput, { seed: 0 }) as ComposedModel;
+      const encoder = (built.encoders as unknown as Record<string, VitEncoder>)['vision']!;
+      const got = [built.config.encoders['vision']!['eps'], encoder.norm!.eps, encoder.blocks[0]!.norm1.eps, built.config.head['numClasses']];
+      built.dispose();
+      return got;
+    };
+    expect(epsOf('hf')).toEqual([1e-12, 1e-12, 1e-12, 5]);
+    expect(epsOf('timm')).toEqual([1e-6, 1e-6, 1e-6, 5]);
+    expect(epsOf(undefined)).toEqual([undefined, 1e-6, 1e-6, 5]); // no format given: the encoder's default
+    const explicit = runtime.models.resolveConfig(withEps(fixtureConfig(), 1e-5));
+    expect(epsOf('hf', explicit)).toEqual([1e-5, 1e-5, 1e-5, 5]);
+  });
+
+  it("skips timm's pre_logits representation layer, saying why, as timm's checkpoint_filter_fn", async () => {
+    const source = { ...(await readPth()), 'pre_logits.fc.weight': randn([16, 16]) }; // as timm's old 21k checkpoints have
+    const { report } = vitWeightImporter.convert(source, build(), { format: 'timm', source: 'a.pth' });
+    expect(report.skipped).toEqual([{ key: 'pre_logits.fc.weight', reason: "timm's representation layer (pre_logits), unused by the classifier; timm's checkpoint_filter_fn drops it too" }]);
+    expect([report.missing, report.unexpected]).toEqual([[], []]);
   });
 
   it('reports every key: 1:1 renames, q/k/v joined, nothing resized, skipped, missing or unexpected', async () => {

@@ -8,9 +8,15 @@ import {
 } from '@crossmodal/core';
 import { fmt, type Tensor } from '@crossmodal/tensor';
 import { resizePosEmbed } from './pos-embed.ts';
-import { fromHuggingFaceVit, isHuggingFaceVit, WeightMappingError, type KeyMapping, type StateDict } from './weights.ts';
+import { CHECKPOINT_LAYER_NORM_EPS, fromHuggingFaceVit, isHuggingFaceVit, PRE_LOGITS, WeightMappingError, type KeyMapping, type StateDict } from './weights.ts';
 
 type Report = { -readonly [K in keyof WeightImportReport]: WeightImportReport[K] extends readonly (infer E)[] ? E[] : WeightImportReport[K] };
+
+/**
+ * What configOverrides reads: the geometry, and the checkpoint's naming (`timm`, `hf`) when the
+ * caller detected it before building the model, which sets the LayerNorm eps the checkpoint was
+ * trained with (HF's ViTConfig.layer_norm_eps 1e-12, timm's 1e-6) unless the config sets one.
+ */
 
 /** The stream of the model's one `vit` encoder (the importer accepts only such models). */
 const vitStream = (model: Model['config']): string | undefined => {
@@ -138,6 +144,10 @@ function convertTimm(converted: ReturnType<typeof toTimm>, model: Model, options
   const prefix = model.config.encoders?.[stream]?.['classToken'] === false ? 0 : 1;
   for (const [key, value] of Object.entries(sd)) {
     if (key.startsWith('head.')) continue;
+    if (PRE_LOGITS.test(key)) {
+      report.skipped.push({ key, reason: PRE_LOGITS.reason });
+      continue;
+    }
     const to = `encoders.${stream}.${key}`;
     if (key === 'pos_embed' && own[to]) {
       const { value: fitted, resized } = fitPosEmbed(value, own[to], { key: to, prefix, mode: options.interpolation ?? 'bicubic', what });
@@ -173,7 +183,10 @@ function convertTimm(converted: ReturnType<typeof toTimm>, model: Model, options
  * ViTModel / ViTForImageClassification (`[vit.]embeddings.…`, `classifier.…`) checkpoints into a
  * model with one `vit` encoder and no fusion: keys go under `encoders.<stream>.`, the classifier to
  * `head.fc.`. A position embedding of another grid is resampled (bicubic by default, antialiased,
- * class token kept); a classifier of another class count is replaced by the model's fresh head.
+ * class token kept); a classifier of another class count is replaced by the model's fresh head;
+ * timm's `pre_logits.*` representation layer is skipped, as timm's checkpoint_filter_fn does.
+ * `configOverrides` given the detected `format` (ImportGeometry.format) also sets the
+ * LayerNorm eps of the checkpoint family (HF 1e-12, timm 1e-6) unless the config has one.
  * The result's tensors that are neither the source's nor the model's own (a joined qkv, a resampled
  * pos_embed) are new: dispose them after `loadStateDict`, which shares their storage. On an error
  * the importer disposes them itself.
@@ -191,10 +204,13 @@ export const vitWeightImporter: WeightImporter = {
     if (isHuggingFaceVit(sd)) return 'hf';
     return keys.includes('patch_embed.proj.weight') || keys.some((k) => /^blocks\.\d+\.attn\.qkv\./.test(k)) ? 'timm' : undefined;
   },
-  configOverrides(model: ResolvedModelConfig, { numClasses, imageSize }: ImportGeometry): ModelConfigInput {
+  configOverrides(model: ResolvedModelConfig, { numClasses, imageSize, format }: ImportGeometry): ModelConfigInput {
     const stream = vitStream(model)!;
+    // The checkpoint family's LayerNorm eps (HF 1e-12, timm 1e-6), unless the config names one.
+    const eps = model.encoders[stream]!['eps'] === undefined && (format === 'hf' || format === 'timm') ? CHECKPOINT_LAYER_NORM_EPS[format] : undefined;
+    const encoder = { ...(imageSize === undefined ? {} : { imageSize }), ...(eps === undefined ? {} : { eps }) };
     return {
-      ...(imageSize === undefined ? {} : { encoders: { [stream]: { imageSize } } }),
+      ...(Object.keys(encoder).length === 0 ? {} : { encoders: { [stream]: encoder } }),
       ...(numClasses === undefined ? {} : { head: { numClasses } }),
     };
   },

@@ -12,7 +12,7 @@ export { VitEncoder, vitEncoderProvider, type VitEncoderConfig } from './vit-enc
 export { vitVariants, vitPresets, vitPreset, resolveVariant, type VitVariant } from './variants.ts';
 export { resizePosEmbed, resampleMatrix, type PosEmbedInterpolation, type ResizePosEmbedOptions } from './pos-embed.ts';
 export {
-  fromHuggingFaceVit, toHuggingFaceVit, timmToComposed, isHuggingFaceVit, WeightMappingError,
+  fromHuggingFaceVit, toHuggingFaceVit, timmToComposed, isHuggingFaceVit, WeightMappingError, CHECKPOINT_LAYER_NORM_EPS,
   type StateDict, type KeyMapping, type ConvertedStateDict,
 } from './weights.ts';
 export { loadVitWeights, type LoadVitWeightsOptions, type LoadVitWeightsReport } from './pretrained.ts';

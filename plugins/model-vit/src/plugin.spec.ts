@@ -1,6 +1,6 @@
 // The model-vit plugin in a fresh runtime: every name resolves once, presets carry the published
 // architectures (parameter counts of timm's models), and vit-tiny builds, runs and trains a step.
-import { createRuntime, DuplicateNameError } from '@crossmodal/core';
+import { createRuntime, DuplicateNameError, partOptions } from '@crossmodal/core';
 import { createTestRuntime } from '@crossmodal/core/testing';
 import { manualSeed, randn, tensor } from '@crossmodal/tensor';
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { vitModelPlugin, VERSION } from './plugin.ts';
 import { resolveVariant, vitVariants } from './variants.ts';
 import { VisionTransformer } from './vision-transformer.ts';
+import { vitEncoderProvider, type VitEncoder } from './vit-encoder.ts';
 import { validateVitConfig, vitParameterCount } from './vit.config.ts';
 
 // timm's counts (`sum(p.numel() for p in timm.create_model(name).parameters())`, 1000 classes).
@@ -81,7 +82,8 @@ describe('vitModelPlugin', () => {
   it('derives the MLP width from an overridden dim instead of keeping the preset’s', () => {
     const config = createRuntime([vitModelPlugin]).models.resolveConfig({ preset: 'vit-s16-224', encoders: { vision: { dim: 192, heads: 3 } } });
     expect(config.encoders['vision']!['mlpDim']).toBeUndefined();
-    expect(validateVitConfig({ ...config.encoders['vision']! }).mlpDim).toBe(768);
+    const { headPooling: _headPooling, ...arch } = config.encoders['vision']!; // the head's, linked in by the preset
+    expect(validateVitConfig(arch).mlpDim).toBe(768);
   });
 
   it('makes the head as wide as an overridden encoder, and names both fields when they disagree', () => {
@@ -93,6 +95,20 @@ describe('vitModelPlugin', () => {
     expect(() => runtime.models.resolveConfig({ preset: 'vit-s16-224', encoders: { vision: { dim: 192, heads: 3 } }, head: { dim: 384 } })).toThrow(
       'model.head.dim: got 384, but this preset ties it to model.encoders.vision.dim, which is 192; give both the same value or leave model.head.dim out',
     );
+  });
+
+  it("refuses classToken false with the preset's pooling 'first', and builds the encoder with pooling 'mean'", () => {
+    const runtime = createTestRuntime([vitModelPlugin]);
+    const noToken = { preset: 'vit-tiny', encoders: { vision: { classToken: false } } };
+    expect(runtime.models.resolveConfig(noToken).encoders['vision']).toMatchObject({ classToken: false, headPooling: 'first' });
+    const message = "vit: classToken is false, so there is no class token, but the head pools 'first' (model.head.pooling), which would classify from one corner patch; set model.head.pooling to 'mean'";
+    expect(() => runtime.models.build(noToken, { seed: 0 })).toThrow(message);
+    expect(() => runtime.models.build({ preset: 'vit-b16-224', encoders: { vision: { classToken: false } } }, { seed: 0 })).toThrow(message);
+    const mean = runtime.models.resolveConfig({ ...noToken, head: { pooling: 'mean' } });
+    expect([mean.encoders['vision']!['headPooling'], mean.head['pooling']]).toEqual(['mean', 'mean']);
+    const encoder = vitEncoderProvider.create(partOptions(mean.encoders['vision']!), { seed: 0 }) as VitEncoder;
+    expect(encoder.forward({ image: randn([1, 1, 28, 28]) }).states.shape).toEqual([1, 49, 128]); // patch tokens only
+    encoder.dispose();
   });
 
   it('carries the version of its package.json', () => {

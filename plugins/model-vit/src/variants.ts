@@ -70,7 +70,9 @@ export function vitPreset(v: VitVariant): ModelPreset {
       head: { name: 'classification', dim: encoder.dim, numClasses, pooling: 'first' },
     },
     // The head reads the encoder's class token: it is as wide as the (possibly overridden) encoder.
-    links: { 'head.dim': 'encoders.vision.dim' },
+    // The encoder sees the head's pooling, so that classToken false with pooling 'first' (which
+    // would read a corner patch) is refused, naming both fields.
+    links: { 'head.dim': 'encoders.vision.dim', 'encoders.vision.headPooling': 'head.pooling' },
   };
 }
 

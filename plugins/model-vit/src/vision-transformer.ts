@@ -137,8 +137,10 @@ export class VisionTransformer extends VitBackbone {
   }
 
   /**
-   * A new head for `numClasses` classes (timm's `reset_classifier`), initialised as timm does;
-   * the old head's parameters are freed. 0 removes the head.
+   * A new head for `numClasses` classes (timm's `reset_classifier`); the old head's parameters are
+   * freed. 0 removes the head. timm's reset_classifier makes a plain `nn.Linear`, so the new head
+   * keeps PyTorch's default Linear init (weights kaiming-uniform a = √5, bias U(±1/√D)), not the
+   * trunc-normal init of a freshly built model.
    */
   resetHead(numClasses: number): void {
     if (!(Number.isInteger(numClasses) && numClasses >= 0 && numClasses !== 1)) {
@@ -146,10 +148,6 @@ export class VisionTransformer extends VitBackbone {
     }
     this.head?.dispose();
     this.head = numClasses > 0 ? new Linear(this.config.dim, numClasses) : null;
-    if (this.head) {
-      truncNormal_(this.head.weight, { std: 0.02 });
-      zeros_(this.head.bias!);
-    }
     this.config = { ...this.config, numClasses };
   }
 }

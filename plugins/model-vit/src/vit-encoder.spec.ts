@@ -1,5 +1,6 @@
 // ViT modules: patch embedding = a stride-p conv, shapes, class token, attention maps, drop path,
 // head reset, and config errors that name the field, the value and the expectation.
+import { Linear } from '@crossmodal/nn';
 import { manualSeed, randn, tensor, tidy } from '@crossmodal/tensor';
 import { describe, expect, it } from 'vitest';
 import { convToLinearWeight, linearToConvWeight, PatchEmbed, patchify } from './patch-embed.ts';
@@ -132,11 +133,19 @@ describe('VisionTransformer', () => {
     expect(new VisionTransformer({ ...TINY, numClasses: 0 }).forward(x).logits.shape).toEqual([2, 16]);
   });
 
-  it('resets the head for another class count', () => {
+  it("resets the head for another class count with PyTorch's default Linear init, as timm's reset_classifier", () => {
     const vit = new VisionTransformer({ ...TINY, numClasses: 3 });
+    manualSeed(11);
     vit.resetHead(7);
     expect([vit.numClasses, vit.config.numClasses, vit.head!.weight.shape]).toEqual([7, 7, [7, 16]]);
-    expect([...vit.head!.bias!.dataSync()]).toEqual(new Array(7).fill(0));
+    // nn.Linear(16, 7): weight and bias U(±1/√16), drawn in that order.
+    const [w, b] = [[...vit.head!.weight.dataSync()], [...vit.head!.bias!.dataSync()]];
+    for (const v of [...w, ...b]) expect(Math.abs(v)).toBeLessThanOrEqual(0.25);
+    expect(Math.max(...b.map(Math.abs))).toBeGreaterThan(0.05); // not zeros
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.15); // not trunc-normal(0.02)
+    manualSeed(11);
+    const linear = new Linear(16, 7);
+    expect([w, b]).toEqual([[...linear.weight.dataSync()], [...linear.bias!.dataSync()]]);
     vit.resetHead(0);
     expect(vit.head).toBeNull();
     expect(() => vit.resetHead(1)).toThrow('VisionTransformer.resetHead: numClasses must be 0 (no head) or an integer ≥ 2, got 1');

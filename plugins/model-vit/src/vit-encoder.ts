@@ -12,6 +12,11 @@ export interface VitEncoderConfig extends Omit<VitConfig, 'numClasses' | 'pool'>
   readonly field?: string;
   /** The stream it feeds (default `vision`). */
   readonly modality?: string;
+  /**
+   * How the head reads the states (the vit presets tie it to `model.head.pooling`). Only checked:
+   * 'first' needs the class token, since without one the first token is a corner patch.
+   */
+  readonly headPooling?: string;
 }
 
 // The classifier's fields belong to the head in a composed model: say where they go instead.
@@ -38,8 +43,19 @@ export class VitEncoder extends VitBackbone implements Encoder {
     for (const [field, hint] of Object.entries(HEAD_FIELDS)) {
       if (field in config) throw new RangeError(`vit: '${field}' is not an encoder option: the encoder has no head; ${hint}`);
     }
-    const { field = 'image', modality = 'vision', ...arch } = config as RawOptions;
+    const { field = 'image', modality = 'vision', headPooling, ...arch } = config as RawOptions;
+    // NOTE: 'avg' only satisfies the classifier's rule (no class token → no token pooling); the
+    // encoder itself returns every token, and the head decides how to pool them.
     const c = validateVitConfig({ ...arch, numClasses: 0, pool: arch['classToken'] === false ? 'avg' : 'token' }, 'vit');
+    if (headPooling !== undefined && (typeof headPooling !== 'string' || headPooling === '')) {
+      throw new RangeError(`vit: headPooling must be a non-empty string (the head's pooling), got ${JSON.stringify(headPooling)}`);
+    }
+    if (!c.classToken && headPooling === 'first') {
+      throw new RangeError(
+        "vit: classToken is false, so there is no class token, but the head pools 'first' (model.head.pooling), which would classify from one corner patch; " +
+        "set model.head.pooling to 'mean' (the mean of the patch tokens), or keep classToken true",
+      );
+    }
     super(c, { finalNorm: true });
     if (typeof field !== 'string' || field === '') throw new RangeError(`vit: field must be a non-empty string, got ${JSON.stringify(field)}`);
     if (typeof modality !== 'string' || modality === '') throw new RangeError(`vit: modality must be a non-empty string, got ${JSON.stringify(modality)}`);

@@ -94,11 +94,11 @@ describe('Hugging Face ViT names', () => {
 describe('loadVitWeights', () => {
   it('loads a 2×2-grid, 3-class checkpoint into a 4×4-grid, 5-class model: pos_embed resized, head reset', () => {
     manualSeed(4);
-    const source = new VisionTransformer(TINY);
-    const target = new VisionTransformer({ ...TINY, imageSize: 16, numClasses: 5 });
+    const source = new VisionTransformer({ ...TINY, eps: 1e-12 });
+    const target = new VisionTransformer({ ...TINY, imageSize: 16, numClasses: 5, eps: 1e-12 });
     const freshHead = values(target.head!.weight);
     const report = loadVitWeights(target, toHuggingFaceVit(source.stateDict()).stateDict, { mode: 'bilinear' });
-    expect(report.format).toBe('hf');
+    expect([report.format, report.layerNormEps]).toEqual(['hf', 1e-12]);
     expect(report.resized).toEqual([{ key: 'pos_embed', from: [1, 5, 8], to: [1, 17, 8] }]);
     expect(report.headReset).toEqual(['head.weight', 'head.bias']);
     expect(values(target.head!.weight)).toEqual(freshHead);
@@ -107,14 +107,33 @@ describe('loadVitWeights', () => {
     expect(values(target.pos_embed).slice(0, 8)).toEqual(values(source.pos_embed).slice(0, 8));
   });
 
-  it('loads a timm checkpoint of the same architecture unchanged and drops a head the model lacks', () => {
+  it("loads a timm checkpoint of the same architecture unchanged, dropping pre_logits and a head the model lacks", () => {
     manualSeed(5);
     const source = new VisionTransformer(TINY);
     const target = new VisionTransformer({ ...TINY, numClasses: 0 });
-    const report = loadVitWeights(target, source.stateDict());
-    expect([report.format, report.resized, report.headReset]).toEqual(['timm', [], []]);
-    expect(report.skipped).toEqual(['head.weight (the model has no head)', 'head.bias (the model has no head)']);
+    const preLogits = { 'pre_logits.fc.weight': randn([8, 8]), 'pre_logits.fc.bias': randn([8]) }; // timm's old 21k checkpoints
+    const report = loadVitWeights(target, { ...source.stateDict(), ...preLogits });
+    expect([report.format, report.resized, report.headReset, report.layerNormEps]).toEqual(['timm', [], [], 1e-6]);
+    expect(report.skipped).toEqual([
+      "pre_logits.fc.weight (timm's representation layer (pre_logits), unused by the classifier; timm's checkpoint_filter_fn drops it too)",
+      "pre_logits.fc.bias (timm's representation layer (pre_logits), unused by the classifier; timm's checkpoint_filter_fn drops it too)",
+      'head.weight (the model has no head)', 'head.bias (the model has no head)',
+    ]);
     expect(values(target.pos_embed)).toEqual(values(source.pos_embed));
+  });
+
+  it("refuses a model whose LayerNorm eps is not the checkpoint's (HF 1e-12, timm 1e-6) unless told the checkpoint's", () => {
+    manualSeed(6);
+    const source = new VisionTransformer(TINY); // eps 1e-6
+    const hf = toHuggingFaceVit(source.stateDict());
+    expect(() => loadVitWeights(new VisionTransformer(TINY), hf.stateDict)).toThrow(
+      "loadVitWeights: the model's LayerNorm eps is 0.000001, but Hugging Face ViTs (ViTConfig.layer_norm_eps) use 1e-12; build the model with eps: 1e-12, or pass { layerNormEps } when the checkpoint was trained with another",
+    );
+    expect(() => loadVitWeights(new VisionTransformer({ ...TINY, eps: 1e-12 }), source.stateDict())).toThrow("but timm's ViTs use 0.000001; build the model with eps: 0.000001");
+    const target = new VisionTransformer(TINY);
+    expect(loadVitWeights(target, hf.stateDict, { layerNormEps: 1e-6 }).layerNormEps).toBe(1e-6); // this one was trained with 1e-6
+    expect(values(target.blocks[0]!.attn.qkv!.weight)).toEqual(values(source.blocks[0]!.attn.qkv!.weight));
+    hf.created.forEach((t) => t.dispose());
   });
 });
 
@@ -146,8 +165,8 @@ describe('tensors made while converting', () => {
     manualSeed(9);
     const source = new VisionTransformer(TINY);
     const converted = toHuggingFaceVit(source.stateDict());
-    const target = new VisionTransformer({ ...TINY, imageSize: 16, numClasses: 5 });
-    const wide = new VisionTransformer({ ...TINY, mlpDim: 16 });
+    const target = new VisionTransformer({ ...TINY, imageSize: 16, numClasses: 5, eps: 1e-12 });
+    const wide = new VisionTransformer({ ...TINY, mlpDim: 16, eps: 1e-12 });
     const before = memory().tensors;
     loadVitWeights(target, converted.stateDict, { mode: 'bilinear' });
     expect(memory().tensors).toBe(before);

@@ -52,6 +52,21 @@ const HF_TOP: readonly [string, string][] = [
 const HF_UNUSED = [/^pooler\./, /^embeddings\.mask_token$/];
 const QKV = ['query', 'key', 'value'] as const;
 
+/**
+ * The LayerNorm epsilon each checkpoint family trains with: timm's ViTs use
+ * `partial(nn.LayerNorm, eps=1e-6)`, Hugging Face's ViTConfig has `layer_norm_eps = 1e-12`.
+ */
+export const CHECKPOINT_LAYER_NORM_EPS: Readonly<Record<'timm' | 'hf', number>> = { timm: 1e-6, hf: 1e-12 };
+
+/**
+ * timm's representation layer (`pre_logits.fc.*` in the old ImageNet-21k checkpoints), which
+ * timm's checkpoint_filter_fn drops; the reason goes in import reports.
+ */
+export const PRE_LOGITS = {
+  test: (key: string): boolean => /^pre_logits\./.test(key),
+  reason: "timm's representation layer (pre_logits), unused by the classifier; timm's checkpoint_filter_fn drops it too",
+} as const;
+
 /** True when the keys look like a Hugging Face ViT checkpoint (`[vit.]embeddings.…`). */
 export const isHuggingFaceVit = (sd: Readonly<StateDict>): boolean =>
   Object.keys(sd).some((k) => /^(vit\.)?embeddings\.patch_embeddings\./.test(k));

@@ -3,7 +3,7 @@
 // `eval` scores as PyTorch would; a new class count and image size give a checkpoint that eval and
 // attention load through resolved-config.json; bad input fails naming the file, leaving nothing behind.
 import { DATASETS, type Dataset, type Plugin } from '@crossmodal/core';
-import { decodeSafetensors } from '@crossmodal/nn';
+import { decodeSafetensors, encodeSafetensors } from '@crossmodal/nn';
 import { loadSafetensors } from '@crossmodal/nn/node';
 import { decodePng, encodePng } from '@crossmodal/viz';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,11 +95,26 @@ describe('crossmodal import', () => {
     const report = JSON.parse(readFileSync(join(dir, 'from-hf/import-report.json'), 'utf8'));
     expect(report).toMatchObject({ source: HF, container: 'safetensors', stateDictKey: null, importer: 'vit', format: 'hf', missing: [], unexpected: [] });
     expect(report.joined).toHaveLength(4);
+    // The LayerNorm eps of each family (HF's ViTConfig.layer_norm_eps 1e-12, timm's 1e-6), set before the model is built.
+    expect(hf.out).toContain('  config        encoders.vision.eps = 1e-12\n  config        head.numClasses = 3\n');
+    expect(pth.out).toContain('  config        encoders.vision.eps = 0.000001\n');
+    expect(report.configOverrides).toEqual({ encoders: { vision: { eps: 1e-12 } }, head: { numClasses: 3 } });
+    expect(report.model.encoders.vision.eps).toBe(1e-12);
+    expect(JSON.parse(readFileSync(join(dir, 'from-pth/import-report.json'), 'utf8')).model.encoders.vision.eps).toBe(1e-6);
     for (const run of ['from-pth', 'from-hf']) {
       const evaluated = await cli('eval', config(`eval-${run}`, 8), ...ARCH, '--set', 'model.head.numClasses=3', '--checkpoint', join(dir, run));
       expect(evaluated.err).toBe('');
       expect(evaluated.out).toContain('  accuracy 1.0000\n');
     }
+  });
+
+  it('reports the dtypes a safetensors file stores, not the float32 they decode to', async () => {
+    const tensors = decodeSafetensors(new Uint8Array(readFileSync(HF))).tensors;
+    writeFileSync(join(dir, 'bf16.safetensors'), await encodeSafetensors(tensors, { dtype: 'BF16' }));
+    const r = await cli('import', 'bf16.safetensors', '--model', 'vit-tiny', ...ARCH, '--num-classes', '3', '--out', 'from-bf16');
+    expect(r.err).toBe('');
+    const n = Object.keys(tensors).length;
+    expect(JSON.parse(readFileSync(join(dir, 'from-bf16/import-report.json'), 'utf8')).dtypes).toEqual({ bfloat16: n });
   });
 
   it('gives a new class count a fresh head and resamples pos_embed; eval and attention load the result', async () => {

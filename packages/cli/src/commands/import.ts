@@ -5,15 +5,17 @@
 import {
   applyOverrides, ConfigError, createRuntime, deepMerge, encodeCheckpoint, formatIssues, importFormat, modelSchema,
   parseRunConfig, selectWeightImporter, WEIGHT_IMPORTERS, WeightImportError,
-  type CheckpointMeta, type Model, type ModelConfigInput, type RunConfig, type Runtime, type WeightImportReport,
+  type CheckpointMeta, type ImportGeometry, type Model, type ModelConfigInput, type RunConfig, type Runtime, type WeightImportReport,
 } from '@crossmodal/core';
 import { RESOLVED_CONFIG_FILE, readConfigFile } from '@crossmodal/core/node';
-import { hostToTensors, isTorchTensor, StateDictError, unwrapStateDict, type TorchTensor } from '@crossmodal/nn';
-import { loadSafetensors, loadTorchCheckpoint } from '@crossmodal/nn/node';
+import {
+  decodeSafetensors, hostToTensors, isTorchTensor, readSafetensorsHeader, StateDictError, unwrapStateDict, type SafetensorsDType, type TorchTensor,
+} from '@crossmodal/nn';
+import { loadTorchCheckpoint } from '@crossmodal/nn/node';
 import { manualSeed, type Tensor } from '@crossmodal/tensor';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Command } from '../args.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -41,6 +43,13 @@ interface ForeignCheckpoint {
   readonly dtypes: Readonly<Record<string, number>>;
 }
 
+/** safetensors dtypes by torch's names, as a torch.save file's stored dtypes are reported. */
+const TORCH_DTYPE_NAMES: Readonly<Record<SafetensorsDType, string>> = {
+  BOOL: 'bool', U8: 'uint8', I8: 'int8', F8_E5M2: 'float8_e5m2', F8_E4M3: 'float8_e4m3fn', F8_E8M0: 'float8_e8m0fnu',
+  I16: 'int16', U16: 'uint16', F16: 'float16', BF16: 'bfloat16', I32: 'int32', U32: 'uint32', F32: 'float32',
+  I64: 'int64', U64: 'uint64', F64: 'float64', C64: 'complex64',
+};
+
 const count = (values: readonly string[]): Record<string, number> => values.reduce<Record<string, number>>((n, v) => ({ ...n, [v]: (n[v] ?? 0) + 1 }), {});
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -62,8 +71,11 @@ async function readForeign(path: string, shown: string, key: string | undefined)
   try {
     if (ext === '.safetensors') {
       if (key !== undefined) throw new UsageError(`import: --key selects an entry of a torch.save file; '${shown}' is safetensors, whose tensors are all at the top`);
-      const { tensors } = await loadSafetensors(path);
-      return { tensors, container: 'safetensors', key: null, dtypes: count(Object.values(tensors).map((t) => t.dtype)) };
+      const bytes = await readFile(path);
+      // The header's dtypes: decoding converts floats to float32 and integers to int32.
+      const stored = Object.values(readSafetensorsHeader(bytes).tensors).map((e) => TORCH_DTYPE_NAMES[e.dtype]);
+      const { tensors } = decodeSafetensors(bytes);
+      return { tensors, container: 'safetensors', key: null, dtypes: count(stored) };
     }
     const root = await loadTorchCheckpoint(path, { opaqueGlobals: OPAQUE_GLOBALS });
     const entry = stateDictKey(root, key);
@@ -71,7 +83,7 @@ async function readForeign(path: string, shown: string, key: string | undefined)
     return { tensors: hostToTensors(sd), container: 'torch.save', key: entry, dtypes: count([...sd.values()].map((t) => t.sourceDtype)) };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const message = messageOf(error).replace(/^(loadSafetensors|loadTorchCheckpoint|unwrapStateDict): /, '');
+    const message = messageOf(error).replace(/^(safetensors|loadTorchCheckpoint|unwrapStateDict): /, '');
     throw new UsageError(`import: cannot read '${shown}': ${message.includes(path) ? message : `${message} (in ${shown})`}`, { cause: error });
   }
 }
@@ -126,6 +138,14 @@ function brace(keys: readonly string[]): string {
   return [...parts[0]!.slice(0, i), `{${parts.map((p) => p[i]).join(',')}}`, ...parts[0]!.slice(i + 1)].join('.');
 }
 
+/** The importer's config overrides as `  config        encoders.vision.eps = 1e-12` lines. */
+function formatOverrides(overrides: ModelConfigInput): string[] {
+  const leaves = (node: unknown, path: string): string[] => (node !== null && typeof node === 'object' && !Array.isArray(node)
+    ? Object.entries(node).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k))
+    : [`  config        ${path} = ${JSON.stringify(node)}`]);
+  return leaves(overrides, '');
+}
+
 /** The report as the lines the command prints. */
 export function formatImportReport(report: WeightImportReport): string[] {
   const renamed = report.mapped.filter((m) => !m.to.endsWith(`.${m.from}`) && m.to !== m.from).length;
@@ -168,18 +188,24 @@ export async function importCommand(command: ImportCommand, io: CliIo, importer?
     runtime = createRuntime(await loadPlugins(given?.plugins ?? (raw['plugins'] as string[] | undefined), dir, importer));
     const name = model!.preset ?? 'model';
     const weightImporter = selectWeightImporter(runtime.resolveAll(WEIGHT_IMPORTERS), runtime.models.resolveConfig(model!), name);
-    const geometry = { ...(command.numClasses === undefined ? {} : { numClasses: command.numClasses }), ...(command.imageSize === undefined ? {} : { imageSize: command.imageSize }) };
-    const finalModel = deepMerge({ ...model! }, { ...weightImporter.configOverrides(runtime.models.resolveConfig(model!), geometry) }) as ModelConfigInput;
+    // The naming first: an importer may set fields from it (model-vit: HF's LayerNorm eps 1e-12).
+    const format = importFormat(weightImporter, Object.keys(foreign.tensors), command.format);
+    const geometry: ImportGeometry = {
+      format,
+      ...(command.numClasses === undefined ? {} : { numClasses: command.numClasses }),
+      ...(command.imageSize === undefined ? {} : { imageSize: command.imageSize }),
+    };
+    const overrides = weightImporter.configOverrides(runtime.models.resolveConfig(model!), geometry);
+    const finalModel = deepMerge({ ...model! }, { ...overrides }) as ModelConfigInput;
     const config = runConfigOf({ ...raw, model: finalModel }, source, command.config !== undefined);
     manualSeed(config?.seed ?? 0); // the fresh parts (a new head) are reproducible
     const built = runtime.models.build(finalModel, { seed: config?.seed ?? 0, ...(config ? { outputDir: config.output.dir } : {}) });
     try {
-      const format = importFormat(weightImporter, Object.keys(foreign.tensors), command.format);
       const options = { format, source: command.checkpoint, ...(command.interpolation ? { interpolation: command.interpolation } : {}) };
       const { stateDict, report } = weightImporter.convert(foreign.tensors, built, options);
       loadConverted(built, stateDict, foreign.tensors);
       const where = foreign.key === null ? `the ${foreign.container} file's top level` : `'${foreign.key}'`;
-      const jsonReport = { source: command.checkpoint, container: foreign.container, stateDictKey: foreign.key, dtypes: foreign.dtypes, model: finalModel, ...report };
+      const jsonReport = { source: command.checkpoint, container: foreign.container, stateDictKey: foreign.key, dtypes: foreign.dtypes, configOverrides: overrides, model: finalModel, ...report };
       const files = [
         ...(await encodeCheckpoint({ model: built.stateDict(), optimizer: { tensors: {}, meta: { groups: [], steps: {} } }, meta: importMeta(command.checkpoint, report, foreign.key) })),
         { name: IMPORT_REPORT_FILE, bytes: `${JSON.stringify(jsonReport, null, 2)}\n` },
@@ -187,7 +213,7 @@ export async function importCommand(command: ImportCommand, io: CliIo, importer?
       ];
       await writeAtomically(out, files);
       io.stdout(`import ${command.checkpoint} (${foreign.container}, state dict at ${where}, ${report.format} names) with importer '${report.importer}'\n`);
-      io.stdout(`  into model ${JSON.stringify(finalModel)}\n${formatImportReport(report).join('\n')}\n`);
+      io.stdout(`  into model ${JSON.stringify(finalModel)}\n${[...formatOverrides(overrides), ...formatImportReport(report)].join('\n')}\n`);
       if (!config) io.stdout(`no ${RESOLVED_CONFIG_FILE} (a run config needs data and an optimizer): import with --config <run.yaml>, or give eval and attention a config with the model above\n`);
       io.stdout(`wrote ${relative(io.cwd, out) || '.'} (${files.map((f) => f.name).join(', ')})\n`);
       return EXIT.ok;

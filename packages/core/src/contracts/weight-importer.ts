@@ -14,6 +14,11 @@ export interface ImportGeometry {
   readonly numClasses?: number;
   /** Input side in pixels; position embeddings are resampled to the new grid. */
   readonly imageSize?: number;
+  /**
+   * The checkpoint's naming, as detected (or forced with `--format`) before the model is built: an
+   * importer may set fields its family fixes (HF ViT's LayerNorm eps 1e-12, timm's 1e-6).
+   */
+  readonly format?: string;
 }
 
 /** Options of one conversion. */

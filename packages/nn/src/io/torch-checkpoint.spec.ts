@@ -29,6 +29,24 @@ describe('decodeTorchCheckpoint', () => {
     expect([...w.data]).toEqual([1, 4, 2, 5, 3, 6]);
   });
 
+  it('reads a storage that several tensors view once, on the first view', () => {
+    const pickle = dictPickle({
+      a: tensorPickle({ key: '0', numel: 4, size: [2], stride: [1] }),
+      b: tensorPickle({ key: '0', numel: 4, offset: 2, size: [2], stride: [1] }),
+    });
+    const zip = writeStoredZip({ 'w/data.pkl': pickle, 'w/data/0': f32(1, 2, 3, 4), 'w/version': '3\n' });
+    // Mark every entry deflated and "inflate" by copying: each read of an entry calls inflate once.
+    const view = new DataView(zip.buffer);
+    for (let at = view.getUint32(zip.length - 6, true), n = 0; n < 3; n++) {
+      view.setUint16(at + 10, 8, true);
+      at += 46 + view.getUint16(at + 28, true);
+    }
+    const reads: number[] = [];
+    const root = decode(zip, { inflate: (raw: Uint8Array) => (reads.push(raw.length), raw.slice()) });
+    expect([[...tensorAt(root, 'a').data], [...tensorAt(root, 'b').data]]).toEqual([[1, 2], [3, 4]]);
+    expect(reads).toEqual([pickle.length, 16]); // data.pkl, then data/0 once (not once per view)
+  });
+
   it('reads big-endian storages when the archive says byteorder big', () => {
     const be = new Uint8Array(f32(1.5, -2)).map((_, i, a) => a[4 * Math.floor(i / 4) + 3 - (i % 4)]!);
     const zip = writeStoredZip({

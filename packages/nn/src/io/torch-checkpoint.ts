@@ -84,10 +84,11 @@ export function decodeTorchCheckpoint(bytes: Uint8Array, options: DecodeTorchChe
   if (byteorder !== 'little' && byteorder !== 'big') throw new TorchCheckpointError(`${what}: unknown byteorder '${byteorder}'`);
   const storages = new Map<string, RawStorage>();
   const persistentLoad = (pid: unknown): RawStorage => {
-    const storage = loadStorage(zip, prefix, pid, byteorder === 'little', what);
-    // Views of one storage share it: read (and CRC-check) each entry once.
-    const cached = storages.get(storage.entry);
+    const id = storageId(zip, prefix, pid, what);
+    // Views of one storage share it: read (and CRC-check) each entry once, the first time it is named.
+    const cached = storages.get(id.entry);
     if (cached) return cached;
+    const storage = readStorage(zip, id, byteorder === 'little', what);
     storages.set(storage.entry, storage);
     knownStorages.add(storage);
     return storage;
@@ -150,8 +151,15 @@ function archivePrefix(zip: ZipArchive, what: string): string {
   return pickles[0]!.slice(0, -'/data.pkl'.length);
 }
 
-/** Resolves torch's persistent id `('storage', StorageType, key, location, numel)` to the entry's bytes. */
-function loadStorage(zip: ZipArchive, prefix: string, pid: unknown, littleEndian: boolean, what: string): RawStorage {
+/** A checked persistent id: the archive entry holding the storage, its element type and count. */
+interface StorageId {
+  readonly entry: string;
+  readonly storageType: { readonly dtype: TorchDType; readonly bytes: number };
+  readonly numel: number;
+}
+
+/** Checks torch's persistent id `('storage', StorageType, key, location, numel)` and names its entry (nothing read yet). */
+function storageId(zip: ZipArchive, prefix: string, pid: unknown, what: string): StorageId {
   if (!isTuple(pid) || pid[0] !== 'storage' || pid.length !== 5) {
     throw new TorchCheckpointError(`${what}: unexpected persistent id ${typeName(pid)}; expected ('storage', type, key, location, numel)`);
   }
@@ -163,6 +171,11 @@ function loadStorage(zip: ZipArchive, prefix: string, pid: unknown, littleEndian
   }
   const entry = `${prefix}/data/${key}`;
   if (!zip.entries.has(entry)) throw new TorchCheckpointError(`${what}: storage '${key}' has no entry '${entry}' in the archive`);
+  return { entry, storageType, numel };
+}
+
+/** Reads (and CRC-checks) the entry of a storage id; it must hold numel elements. */
+function readStorage(zip: ZipArchive, { entry, storageType, numel }: StorageId, littleEndian: boolean, what: string): RawStorage {
   const bytes = zip.read(entry);
   if (bytes.length < numel * storageType.bytes) {
     throw new TorchCheckpointError(`${what}: entry '${entry}' has ${bytes.length} bytes; ${numel} × ${storageType.bytes}-byte elements need ${numel * storageType.bytes}`);
