@@ -52,9 +52,19 @@ describe('collate', () => {
     expect(() => collate([{ a: host([1], [1]) }, { a: host([1], [1], true) }])).toThrow("field 'a' of example 1 is a Int32Array");
   });
 
-  it('frees the fields it already stacked when a later field fails', () => {
+  it('names what it accepts when the first example holds neither a Float32Array nor an Int32Array', () => {
+    // The types forbid it; a dataset written in JS (or one that casts) can still give one.
+    const bytes = { data: Uint8Array.of(1, 2) as unknown as Float32Array, shape: [2] };
+    expect(() => collateHost([{ m: bytes }, { m: bytes }], { indices: [4, 9] })).toThrow(
+      "collate: field 'm' of example 4 is a Uint8Array, expected a Float32Array (values) or an Int32Array (indices, labels, masks); convert it in the dataset, e.g. Float32Array.from(bytes)",
+    );
+  });
+
+  it('frees the tensors uploadBatch already made when a later field fails to upload', () => {
     const before = memory().tensors;
-    expect(() => collate([{ a: 1, b: 1 }, { a: 2, b: host([1], [1]) }])).toThrow("field 'b'");
+    // Field 'a' uploads; field 'b' has 3 values for shape [2], so making its tensor throws.
+    const bad = { a: host([1, 2], [2]), b: host([1, 2, 3], [2]) };
+    expect(() => uploadBatch(bad)).toThrow('tensor: 3 values cannot take shape [2] (2 elements)');
     expect(memory().tensors).toBe(before);
   });
 

@@ -111,6 +111,14 @@ function stackNumbers(field: string, examples: readonly Example[], indices: read
 
 function stackHost(field: string, examples: readonly Example[], indices: readonly number[]): HostTensor {
   const head = examples[0]![field] as HostTensor;
+  // The types allow only these two, but a dataset written in JS (or cast) can give a Uint8Array.
+  const data: object = head.data;
+  if (!(data instanceof Float32Array || data instanceof Int32Array)) {
+    throw new TypeError(
+      `collate: field '${field}' of example ${indices[0]} is a ${data.constructor.name}, expected a Float32Array (values) or an Int32Array ` +
+        '(indices, labels, masks); convert it in the dataset, e.g. Float32Array.from(bytes)',
+    );
+  }
   const per = sizeOf(head.shape);
   if (head.data.length !== per) {
     throw new RangeError(`collate: field '${field}' of example ${indices[0]} has ${head.data.length} values for shape ${fmtShape(head.shape)} (${per} expected)`);

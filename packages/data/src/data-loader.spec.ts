@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCpuBackend, memory, tensor } from '@crossmodal/tensor';
 import type { HostBatch } from './collate.ts';
 import { DataLoader, disposeBatch } from './data-loader.ts';
+import { epochOrder } from './shuffle.ts';
 import type { Batch, Example, IndexedDataset } from './types.ts';
 
 /** Example i holds its own index, so batches show which examples they hold. */
@@ -181,5 +182,13 @@ describe('DataLoader', () => {
 
   it('rejects a non-positive batch size with the value', () => {
     expect(() => new DataLoader(indexDataset(3), { batchSize: 0 })).toThrow('DataLoader: batchSize must be a positive integer, got 0');
+  });
+
+  it('refuses a seed that is not an integer in [0, 2^32), which would silently become another seed', () => {
+    for (const seed of [Number.NaN, 1.5, -1, 2 ** 32, Infinity]) {
+      expect(() => new DataLoader(indexDataset(3), { batchSize: 1, shuffle: true, seed })).toThrow(`DataLoader: seed must be an integer in [0, 2^32), got ${seed}`);
+    }
+    const last = new DataLoader(indexDataset(8), { batchSize: 1, shuffle: true, seed: 2 ** 32 - 1 });
+    expect(Array.from(last.order(0))).toEqual(Array.from(epochOrder(8, { seed: 2 ** 32 - 1, epoch: 0 })));
   });
 });

@@ -27,7 +27,7 @@ export interface DataLoaderOptions {
   readonly batchSize: number;
   /** Visit examples in a seeded random order that changes every epoch (default false). */
   readonly shuffle?: boolean;
-  /** Seed of the shuffled orders (default 0): epoch e's order depends on (seed, e) only. */
+  /** Seed of the shuffled orders, an integer in [0, 2^32) (default 0): epoch e's order depends on (seed, e) only. */
   readonly seed?: number;
   /** Skip the last batch of an epoch when it would be smaller than batchSize (default false). */
   readonly dropLast?: boolean;
@@ -72,6 +72,9 @@ export class DataLoader {
     positiveInt('batchSize', options.batchSize);
     const prefetch = options.prefetch ?? 2;
     if (!(Number.isInteger(prefetch) && prefetch >= 0)) throw new RangeError(`DataLoader: prefetch must be an integer >= 0, got ${prefetch}`);
+    const seed = options.seed ?? 0;
+    // epochSeed reads the seed as 32 bits: 2^32 would silently be seed 0, 1.5 seed 1, NaN seed 0.
+    if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new RangeError(`DataLoader: seed must be an integer in [0, 2^32), got ${seed}`);
     if (!(Number.isInteger(dataset.size) && dataset.size >= 0)) throw new RangeError(`DataLoader: dataset.size must be an integer >= 0, got ${dataset.size}`);
     // A custom collate returns tensors, so there would be no host batch to transform.
     if (options.batchTransform && options.collate) throw new TypeError('DataLoader: batchTransform works on the default collate\'s host batch; pass a custom collate or a batchTransform, not both');
@@ -79,7 +82,7 @@ export class DataLoader {
     this.#options = {
       batchSize: options.batchSize,
       shuffle: options.shuffle ?? false,
-      seed: options.seed ?? 0,
+      seed,
       dropLast: options.dropLast ?? false,
       collate: options.collate ?? defaultCollate,
       prefetch,

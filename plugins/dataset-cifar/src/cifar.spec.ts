@@ -121,6 +121,28 @@ describe('cifar augmentation', () => {
     expect([values(test, 1), values(test, 1)]).toEqual([scaled(1), scaled(1)]);
   });
 
+  it('erases after the crop and flip, so the padded crop never shifts or cuts the erased box', async () => {
+    // A fixed 8×8 box (area 64/1024, square) painted -1 on every image: whatever the crop, every
+    // read holds exactly 3·64 values of -1. Erasing before the crop would lose part of the box
+    // whenever the crop shifts it past the image's edge.
+    const erasing = { name: 'random-erasing', p: 1, scale: [0.0625, 0.0625], ratio: [1, 1], value: -1 };
+    const train = await open10({ augment: true, normalize: false, transforms: ['random-horizontal-flip', erasing] }, 3);
+    const counts = new Set<number>();
+    for (let read = 0; read < 6; read++) {
+      for (let i = 0; i < train.size; i++) counts.add(values(train, i).filter((v) => v === -1).length);
+    }
+    expect([...counts]).toEqual([3 * 64]);
+    // With normalize on, the erased value goes through Normalize like every other pixel.
+    const normalized = await open10({ augment: true, transforms: [erasing] }, 3);
+    expect(values(normalized, 0).filter((v) => Math.abs(v - (-1 - 0.4914) / 0.247) < 1e-5)).toHaveLength(64);
+  });
+
+  it('refuses a transform listed after random-erasing, which would change places with it', async () => {
+    await expect(open10({ transforms: [{ name: 'random-erasing' }, 'random-horizontal-flip'] })).rejects.toThrow(
+      "cifar10: transforms[1] (RandomHorizontalFlip(p=0.5)) comes after random-erasing (transforms[0]), but random-erasing runs after the dataset's crop and flip",
+    );
+  });
+
   it('applies configured transforms first and reports the new size', async () => {
     const ds = await open10({ transforms: [{ name: 'resize', size: 40 }], augment: true });
     expect([ds.info.fields, example(ds, 0).image.shape]).toEqual([{ image: [3, 40, 40], label: [] }, [3, 40, 40]]);

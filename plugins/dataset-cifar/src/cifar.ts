@@ -3,7 +3,8 @@
 // Krizhevsky 2009, "Learning Multiple Layers of Features from Tiny Images": https://www.cs.toronto.edu/~kriz/cifar.html
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
 import {
-  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip, type NormalizePreset,
+  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip, splitUserTransforms,
+  type NormalizePreset,
 } from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
 import { CifarDataset } from './cifar-dataset.ts';
@@ -32,8 +33,9 @@ export interface CifarConfig {
   readonly normalize?: boolean | NormalizePreset;
   /**
    * Transforms applied first, to both splits (specs as `composeFromSpecs` reads them), on [0, 1]
-   * pixels before the dataset's normalisation: torchvision's order, so `random-erasing` paints
-   * [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
+   * pixels; `random-erasing` entries (which must end the list) run after the `augment` crop and
+   * flip instead, as timm erases the final crop, but still before the dataset's normalisation, so
+   * they paint [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
    */
   readonly transforms?: readonly unknown[];
 }
@@ -64,10 +66,13 @@ async function makeCifar(layout: CifarLayout, config: DatasetConfig, context: Cr
   }
   const stats = normalizeOption(name, config['normalize'], name);
   // Built before reading 180 MB so that a config typo fails at once.
+  const user = splitUserTransforms(datasetTransforms(name, config['transforms'], stats !== undefined), name);
   const transform = new Compose([
-    ...datasetTransforms(name, config['transforms'], stats !== undefined),
+    ...user.before,
     // torchvision's CIFAR recipe: RandomCrop(32, padding=4) + RandomHorizontalFlip(), on the image's own size.
     ...(config['augment'] === true && split === 'train' ? [new RandomCrop(undefined, { padding: 4 }), new RandomHorizontalFlip(0.5)] : []),
+    // Random Erasing last, on the final crop (so the crop cannot shift or cut the box), before Normalize.
+    ...user.after,
     ...(stats ? [new Normalize(stats)] : []),
   ]);
   const arrays = await loadCifarSplit(layout, path, split, format);

@@ -1,5 +1,6 @@
 import type { HostTensor } from '@crossmodal/core';
-import { crop, hflip, pad, type ImageTensor } from '@crossmodal/data';
+import { Compose, composeFromSpecs, crop, exampleGenerator, hflip, Normalize, pad, type ImageTensor } from '@crossmodal/data';
+import { fmix32 } from '@crossmodal/tensor';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -101,6 +102,43 @@ describe('fashion-mnist on IDX files', () => {
   it('applies configured transforms before augmentation and reports the new size', async () => {
     const ds = await open({ path: dir, transforms: [{ name: 'resize', size: [8, 10] }], augment: true });
     expect([ds.info.fields, example(ds, 0).image.shape]).toEqual([{ image: [1, 8, 10], label: [] }, [1, 8, 10]]);
+  });
+
+  it('erases after the crop and flip, so the padded crop never shifts or cuts the erased box', async () => {
+    // 16×16 images and a fixed 4×4 box (area 16/256, square) painted -1: every read holds exactly
+    // 16 values of -1, whatever the crop. Erasing before the crop would lose part of the box.
+    const big = writeMnistDir({ h: 16, w: 16 });
+    const erasing = { name: 'random-erasing', p: 1, scale: [0.0625, 0.0625], ratio: [1, 1], value: -1 };
+    const train = await open({ path: big, augment: true, normalize: false, transforms: [erasing] }, 3);
+    const counts = new Set<number>();
+    for (let read = 0; read < 6; read++) {
+      for (let i = 0; i < train.size; i++) counts.add(pixels(train, i).filter((v) => v === -1).length);
+    }
+    expect([...counts]).toEqual([16]);
+    await expect(open({ path: big, transforms: [erasing, 'random-horizontal-flip'] })).rejects.toThrow(
+      'fashion-mnist: transforms[1] (RandomHorizontalFlip(p=0.5)) comes after random-erasing (transforms[0])',
+    );
+  });
+
+  it("keeps the README recipe's order without augment: the user's flip, then erasing, then Normalize", async () => {
+    // The trained recipes' transforms; the recorded runs depend on this exact order and these draws.
+    const specs = ['random-horizontal-flip', { name: 'random-erasing', p: 0.25, value: 'random' }];
+    const ds = await open({ path: dir, transforms: specs }, 7);
+    // The train split's augmentation streams (mnist.ts): seed mixed with its augment salt.
+    const streamSeed = fmix32((7 ^ 0x9e3779b9) >>> 0);
+    const pipeline = (order: unknown[]): Compose => new Compose([...composeFromSpecs(order).transforms, new Normalize('fashion-mnist')]);
+    const [forward, reversed] = [pipeline(specs), pipeline([...specs].reverse())];
+    let differs = 0;
+    for (let epoch = 0; epoch < 4; epoch++) {
+      ds.setEpoch(epoch);
+      for (let i = 0; i < ds.size; i++) {
+        const image: ImageTensor = { data: Float32Array.from(scaled(i)), shape: [1, 4, 5] };
+        const got = pixels(ds, i);
+        expect(got).toEqual(Array.from(forward.apply(image, exampleGenerator(streamSeed, epoch, i)).data));
+        if (got.join() !== Array.from(reversed.apply(image, exampleGenerator(streamSeed, epoch, i)).data).join()) differs++;
+      }
+    }
+    expect(differs).toBeGreaterThan(0); // the order is visible in these draws, so the check above bites
   });
 
   it('names bad options before reading any file', async () => {

@@ -3,7 +3,7 @@
 // Fashion-MNIST: https://arxiv.org/abs/1708.07747 (Xiao, Rasul, Vollgraf 2017).
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
 import {
-  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip,
+  Compose, datasetTransforms, Normalize, normalizeOption, randomSubset, RandomCrop, RandomHorizontalFlip, splitUserTransforms,
   type ImageTransform, type NormalizePreset,
 } from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
@@ -39,8 +39,9 @@ export interface MnistConfig {
   readonly normalize?: boolean | NormalizePreset;
   /**
    * Transforms applied first, to both splits (specs as `composeFromSpecs` reads them), on [0, 1]
-   * pixels before the dataset's normalisation: torchvision's order, so `random-erasing` paints
-   * [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
+   * pixels; `random-erasing` entries (which must end the list) run after the `augment` crop and
+   * flip instead, as timm erases the final crop, but still before the dataset's normalisation, so
+   * they paint [0, 1] values ('random': uniform [0, 1)). A `normalize` entry needs `normalize: false`.
    */
   readonly transforms?: readonly unknown[];
 }
@@ -98,9 +99,13 @@ async function makeMnist(variant: MnistVariant, config: DatasetConfig, context: 
   }
   const stats = normalizeOption(name, config['normalize'], variant.stats);
   // Built before reading 50 MB so that a config typo fails at once.
+  const user = splitUserTransforms(datasetTransforms(name, config['transforms'], stats !== undefined), name);
+  // Without `augment`, before + after is the user's list in its own order (e.g. flip, then erasing).
   const transform = new Compose([
-    ...datasetTransforms(name, config['transforms'], stats !== undefined),
+    ...user.before,
     ...(config['augment'] === true && split === 'train' ? variant.augmentation() : []),
+    // Random Erasing last, on the final crop (so the crop cannot shift or cut the box), before Normalize.
+    ...user.after,
     ...(stats ? [new Normalize(stats)] : []),
   ]);
   const arrays = await loadMnistSplit(name, path, split, variant.classNames.length, variant.hint);

@@ -38,11 +38,13 @@ export interface RawPng {
   readonly trns?: readonly number[];
   /** Sets the Adam7 flag in IHDR (the data stays non-interlaced: enough for the refusal). */
   readonly interlaced?: boolean;
+  /** Row filter: 0 None (default) or 1 Sub (each byte minus the byte one whole pixel back). */
+  readonly filter?: 0 | 1;
 }
 
 const SAMPLES = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
 
-/** Encodes `png` with filter 0 on every row: samples packed MSB first below 8 bits, big-endian at 16. */
+/** Encodes `png` with filter 0 (or `filter`) on every row: samples packed MSB first below 8 bits, big-endian at 16. */
 export function encodeRawPng(png: RawPng): Uint8Array {
   const { width, height, colorType, bitDepth, samples } = png;
   const perRow = width * SAMPLES[colorType];
@@ -55,6 +57,11 @@ export function encodeRawPng(png: RawPng): Uint8Array {
       if (bitDepth === 16) [row[2 * k], row[2 * k + 1]] = [v >>> 8, v & 0xff];
       else if (bitDepth === 8) row[k] = v;
       else row[Math.floor((k * bitDepth) / 8)]! |= v << (8 - bitDepth - ((k * bitDepth) % 8));
+    }
+    if (png.filter === 1) {
+      const bpp = Math.max(1, (SAMPLES[colorType] * bitDepth) >> 3);
+      raw[y * (stride + 1)] = 1;
+      for (let i = stride - 1; i >= bpp; i--) row[i] = (row[i]! - row[i - bpp]!) & 0xff; // right to left: reads unfiltered bytes
     }
   }
   const ihdr = new Uint8Array(13);

@@ -28,6 +28,19 @@ describe('scanImageFolder', () => {
     expect(Array.from(labels)).toEqual([0, 1, 1, 1, 2, 2, 2]);
   });
 
+  it("orders nested folders by their whole path, as torchvision's sorted(os.walk(...)) does", async () => {
+    // Folder 'x' < 'x-y' < 'x/sub' (a prefix first, then '-' (0x2d) < '/' (0x2f)), and 'x/sub' <
+    // 'x/sub-2' < 'x/sub/deep'; depth first would put all of x's subtree before x-y. The expected
+    // order is Python 3's for this tree (sorted(os.walk(...)), then sorted file names).
+    const root = writeTree({
+      'c/x/a.png': x, 'c/x/sub/b.png': x, 'c/x-y/c.png': x, 'c/x/sub/deep/d.png': x, 'c/x/sub-2/e.png': x, 'c/top.png': x,
+    });
+    const { files } = await scan(root);
+    expect(files.map((f) => f.slice(root.length + 1))).toEqual([
+      'c/top.png', 'c/x/a.png', 'c/x-y/c.png', 'c/x/sub/b.png', 'c/x/sub-2/e.png', 'c/x/sub/deep/d.png',
+    ]);
+  });
+
   it('skips hidden folders and files (.ipynb_checkpoints, .DS_Store), which torchvision would not', async () => {
     const root = writeTree({ 'a/1.png': x, 'a/.hidden.png': x, '.ipynb_checkpoints/a.png': x });
     const { classNames, files } = await scan(root);

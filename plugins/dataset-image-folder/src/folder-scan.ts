@@ -1,6 +1,6 @@
 // Lists an image folder as torchvision's ImageFolder does: every subdirectory of the root is a
 // class, classes sorted by name get indices 0…C−1, and each class holds the image files found
-// under its directory (recursively), sorted by path.
+// under its directory (recursively), folders sorted by path and files by name within each.
 import type { ImageFolderFiles } from './node-files.ts';
 
 /** Extensions taken as images, compared case-insensitively (torchvision's IMG_EXTENSIONS, narrowed to what we decode). */
@@ -12,7 +12,7 @@ export interface FolderListing {
   readonly root: string;
   /** Class names, index-aligned with the labels. */
   readonly classNames: readonly string[];
-  /** Image paths, class by class, sorted within each class. */
+  /** Image paths, class by class, in torchvision's make_dataset order within each class. */
   readonly files: readonly string[];
   /** Class index of each file. */
   readonly labels: Int32Array;
@@ -40,12 +40,23 @@ const byCodePoint = (a: string, b: string): number => {
   return x.length - y.length;
 };
 
-/** Image files under `dir`, recursively, in os.walk order with sorted names (torchvision's make_dataset). */
-async function imagesUnder(files: ImageFolderFiles, dir: string): Promise<string[]> {
-  const entries = (await files.list(dir)).filter((e) => visible(e.name)).sort((a, b) => byCodePoint(a.name, b.name));
-  const out = entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => `${dir}/${e.name}`);
-  for (const sub of entries.filter((e) => e.kind === 'directory')) out.push(...(await imagesUnder(files, `${dir}/${sub.name}`)));
+/** Every folder at or under `dir` with its image files (sorted by name), in no particular order. */
+async function foldersUnder(files: ImageFolderFiles, dir: string): Promise<{ dir: string; images: string[] }[]> {
+  const entries = (await files.list(dir)).filter((e) => visible(e.name));
+  const images = entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => e.name).sort(byCodePoint).map((name) => `${dir}/${name}`);
+  const out = [{ dir, images }];
+  for (const sub of entries.filter((e) => e.kind === 'directory')) out.push(...(await foldersUnder(files, `${dir}/${sub.name}`)));
   return out;
+}
+
+/**
+ * Image files under `dir`, recursively, in torchvision's make_dataset order: `for root, _, fnames in
+ * sorted(os.walk(dir)): for fname in sorted(fnames)`, i.e. folders sorted by their whole path (not
+ * depth first: 'x-y' comes before 'x/sub', as '-' < '/'), files by name within each folder.
+ */
+async function imagesUnder(files: ImageFolderFiles, dir: string): Promise<string[]> {
+  const folders = (await foldersUnder(files, dir)).sort((a, b) => byCodePoint(a.dir, b.dir));
+  return folders.flatMap((f) => f.images);
 }
 
 function checkClasses(owner: string, root: string, found: readonly string[], classes: readonly string[]): void {

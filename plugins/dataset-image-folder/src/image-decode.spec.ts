@@ -49,12 +49,27 @@ describe('decodeImage (PNG)', () => {
     expect(planes(decodeImage(ga, 3, 'ga.png'))).toEqual([[40, 200], [40, 200], [40, 200]]);
   });
 
-  it('reads 16-bit samples by their high byte, like PIL', () => {
+  it('reads 16-bit RGB, gray+alpha and RGBA samples by their high byte, like PIL', () => {
     const rgb16 = [0xffff, 0x0000, 0x8000, 0x7fff, 0x0100, 0x00ff];
     const png = encodeRawPng({ width: 2, height: 1, colorType: 2, bitDepth: 16, samples: rgb16 });
+    // PIL 9.4: Image.open(...).convert('RGB') gives (255, 0, 128), (127, 1, 0); the same below.
     expect(planes(decodeImage(png, 3, 'c16.png'))).toEqual([[255, 127], [0, 1], [128, 0]]);
-    const g16 = encodeRawPng({ width: 3, height: 1, colorType: 0, bitDepth: 16, samples: [0, 0x1234, 0xfedc] });
-    expect(planes(decodeImage(g16, 1, 'g16.png'))).toEqual([[0, 0x12, 0xfe]]);
+    const ga16 = encodeRawPng({ width: 2, height: 1, colorType: 4, bitDepth: 16, samples: [0x1234, 0xffff, 0x00ff, 0] });
+    expect(planes(decodeImage(ga16, 3, 'ga16.png'))).toEqual([[0x12, 0], [0x12, 0], [0x12, 0]]);
+    const rgba16 = encodeRawPng({ width: 2, height: 1, colorType: 6, bitDepth: 16, samples: [0x1234, 0x00ff, 0x0100, 0xffff, 1, 2, 3, 4] });
+    expect(planes(decodeImage(rgba16, 3, 'rgba16.png'))).toEqual([[0x12, 0], [0, 0], [1, 0]]);
+  });
+
+  it('saturates 16-bit gray at 255, as PIL converts its 16-bit mode I to L or RGB', () => {
+    // PIL 9.4: [0, 0x12, 0xff, 0x100, 0x1234, 0xfedc] saved as a 16-bit gray PNG opens as mode 'I';
+    // convert('L') gives [0, 18, 255, 255, 255, 255], convert('RGB') that value in each channel.
+    const samples = [0, 0x12, 0xff, 0x100, 0x1234, 0xfedc];
+    const want = [0, 18, 255, 255, 255, 255];
+    for (const filter of [0, 1] as const) {
+      const g16 = encodeRawPng({ width: 3, height: 2, colorType: 0, bitDepth: 16, samples, filter });
+      expect(planes(decodeImage(g16, 1, 'g16.png'))).toEqual([want]);
+      expect(planes(decodeImage(g16, 3, 'g16.png'))).toEqual([want, want, want]);
+    }
   });
 
   it('expands palettes (with tRNS, whose alpha is dropped) and scales 1-bit gray to 0/255', () => {

@@ -21,7 +21,8 @@ function petsTree(prefix = ''): Record<string, Uint8Array> {
     [`${prefix}abyssinian/a2.jpg`]: solidJpeg(10, 14, [200, 60, 30]),
     [`${prefix}beagle/b1.PNG`]: rgbPng(9, 13, pattern(2)),
     [`${prefix}beagle/b2.jpeg`]: solidJpeg(16, 11, [20, 90, 220]),
-    [`${prefix}beagle/b3.png`]: encodeRawPng({ width: 11, height: 10, colorType: 0, bitDepth: 16, samples: Array.from({ length: 110 }, (_, i) => i * 500) }),
+    // 16-bit gray 0…327: a gradient that PIL's convert (and so the decoder) saturates at 255 from pixel 86 on.
+    [`${prefix}beagle/b3.png`]: encodeRawPng({ width: 11, height: 10, colorType: 0, bitDepth: 16, samples: Array.from({ length: 110 }, (_, i) => i * 3) }),
   };
 }
 

@@ -1,13 +1,15 @@
 // The `image-folder` dataset: options read from a run config, the folder listed (files are decoded
 // later, per example), the split's transforms built and the subset chosen.
 import { readOptions, type CreateContext, type DatasetConfig, type DatasetProvider } from '@crossmodal/core';
-import { datasetTransforms, NORMALIZE_PRESETS, randomSubset, type ChannelStats, type NormalizePreset, type Size } from '@crossmodal/data';
+import {
+  datasetTransforms, NORMALIZE_PRESETS, randomSubset, splitUserTransforms, type ChannelStats, type NormalizePreset, type Size,
+} from '@crossmodal/data';
 import { fmix32 } from '@crossmodal/tensor';
 import { scanImageFolder } from './folder-scan.ts';
 import type { ImageChannels } from './image-decode.ts';
 import { ImageFolderDataset } from './image-folder-dataset.ts';
 import { nodeFiles, type ImageFolderFiles } from './node-files.ts';
-import { defaultStats, imageFolderPipeline, splitUserTransforms } from './transforms.ts';
+import { defaultStats, imageFolderPipeline } from './transforms.ts';
 
 const NAME = 'image-folder';
 

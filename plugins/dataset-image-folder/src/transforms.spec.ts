@@ -1,7 +1,7 @@
 // The split pipelines: timm's eval resize arithmetic and the transforms each option selects.
 import { describe, expect, it } from 'vitest';
-import { Normalize, RandomErasing, RandomHorizontalFlip } from '@crossmodal/data';
-import { evalResizeSize, imageFolderPipeline, splitUserTransforms } from './transforms.ts';
+import { Normalize, RandomErasing, RandomHorizontalFlip, splitUserTransforms } from '@crossmodal/data';
+import { evalResizeSize, imageFolderPipeline } from './transforms.ts';
 
 describe('evalResizeSize', () => {
   it('is ⌊size / cropPct⌋ per side, as timm computes scale_size', () => {
@@ -36,7 +36,7 @@ describe('imageFolderPipeline', () => {
   it("runs the user's Random Erasing after the crop and flip and before Normalize, timm's order", () => {
     const erasing = new RandomErasing({ p: 0.25 });
     const flip = new RandomHorizontalFlip(1);
-    const split = splitUserTransforms([flip, erasing]);
+    const split = splitUserTransforms([flip, erasing], 'image-folder');
     expect(split).toEqual({ before: [flip], after: [erasing] });
     expect(names({ size: 16, augment: true, normalize: { mean: [0.5], std: [0.5] }, ...split })).toEqual([
       'RandomHorizontalFlip(p=1)',
@@ -45,8 +45,8 @@ describe('imageFolderPipeline', () => {
       erasing.name,
       'Normalize(mean=[0.5], std=[0.5])',
     ]);
-    expect(splitUserTransforms([erasing, erasing])).toEqual({ before: [], after: [erasing, erasing] });
-    expect(() => splitUserTransforms([erasing, new Normalize('imagenet')])).toThrow(
+    expect(splitUserTransforms([erasing, erasing], 'image-folder')).toEqual({ before: [], after: [erasing, erasing] });
+    expect(() => splitUserTransforms([erasing, new Normalize('imagenet')], 'image-folder')).toThrow(
       'image-folder: transforms[1] (Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])) comes after random-erasing (transforms[0])',
     );
   });

@@ -3,7 +3,7 @@
 // + CenterCrop(size); then the user's Random Erasing, then Normalize. Without a size, images keep
 // their size (and must agree).
 import {
-  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomErasing, RandomHorizontalFlip, RandomResizedCrop, Resize,
+  CenterCrop, Compose, Normalize, NORMALIZE_PRESETS, RandomHorizontalFlip, RandomResizedCrop, Resize,
   type ChannelStats, type ImageTransform, type Size,
 } from '@crossmodal/data';
 import type { ImageChannels } from './image-decode.ts';
@@ -28,7 +28,7 @@ export interface PipelineOptions {
   readonly normalize?: ChannelStats;
   /** User transforms, applied first. */
   readonly before?: readonly ImageTransform[];
-  /** User transforms applied after the crop and flip, before Normalize (Random Erasing; see {@link splitUserTransforms}). */
+  /** User transforms applied after the crop and flip, before Normalize (Random Erasing; see `splitUserTransforms` in @crossmodal/data). */
   readonly after?: readonly ImageTransform[];
 }
 
@@ -83,25 +83,4 @@ export function imageFolderPipeline(o: PipelineOptions): Compose {
   steps.push(...(o.after ?? []));
   if (o.normalize) steps.push(new Normalize(o.normalize));
   return new Compose(steps);
-}
-
-/**
- * The user's transforms split into those run before the dataset's crop and flip and the Random
- * Erasing run after them. timm erases last, on the final crop (so the erased area is a fraction of
- * what the model sees); here it still comes before Normalize, so that, as in the other datasets, it
- * paints [0, 1] pixel values ('random': uniform [0, 1)). `random-erasing` entries must therefore end
- * the list: a transform after one would otherwise silently change places with it.
- * @example
- * splitUserTransforms([flip, erasing]); // { before: [flip], after: [erasing] }
- */
-export function splitUserTransforms(transforms: readonly ImageTransform[], owner = 'image-folder'): { before: ImageTransform[]; after: ImageTransform[] } {
-  const first = transforms.findIndex((t) => t instanceof RandomErasing);
-  if (first < 0) return { before: [...transforms], after: [] };
-  const stray = transforms.findIndex((t, i) => i > first && !(t instanceof RandomErasing));
-  if (stray >= 0) {
-    throw new RangeError(
-      `${owner}: transforms[${stray}] (${transforms[stray]!.name}) comes after random-erasing (transforms[${first}]), but random-erasing runs after the dataset's crop and flip (timm's order); list random-erasing last`,
-    );
-  }
-  return { before: transforms.slice(0, first), after: transforms.slice(first) };
 }

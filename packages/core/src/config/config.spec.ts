@@ -70,10 +70,17 @@ describe('parseRunConfig', () => {
     );
   });
 
+  it('takes a seed the loaders can use: a u32', () => {
+    expect(parseRunConfig({ ...minimal, seed: 2 ** 32 - 1 }, 'cfg.json').seed).toBe(2 ** 32 - 1);
+    expect(issuesOf(() => parseRunConfig({ ...minimal, seed: 2 ** 32 }, 'cfg.json'))).toEqual([
+      'cfg.json: seed: got 4294967296, expected an integer in [0, 2^32) (a u32: the loaders and augmentations seed from it)',
+    ]);
+  });
+
   it('puts every line in the message of a ConfigError', () => {
     expect(() => parseRunConfig({ ...minimal, seed: -1, backend: '' }, 'cfg.json')).toThrow(
       new ConfigError('cfg.json', [
-        'cfg.json: seed: got -1, expected an integer ≥ 0',
+        'cfg.json: seed: got -1, expected an integer in [0, 2^32) (a u32: the loaders and augmentations seed from it)',
         "cfg.json: backend: got \"\", expected 'auto' or a backend name (a non-empty string)",
       ]),
     );

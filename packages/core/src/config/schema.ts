@@ -148,7 +148,7 @@ export const runConfigSchema = z.strictObject(
   {
     name: name('a run name').optional(),
     plugins: z.array(name('a plugin module (package name or path)'), expected('a list of plugin modules')).optional(),
-    seed: nonNegativeInt().default(0),
+    seed: nonNegativeInt('an integer in [0, 2^32) (a u32: the loaders and augmentations seed from it)').max(2 ** 32 - 1, expected('an integer in [0, 2^32) (a u32: the loaders and augmentations seed from it)')).default(0),
     backend: name("'auto' or a backend name").default('auto'),
     backendOptions: z
       .record(name('a backend name'), z.record(z.string(), z.unknown(), expected('an object of that backend\'s options')), expected('backendOptions: { <backend>: { ...options } }'))

@@ -1,20 +1,28 @@
-// Random Erasing (Zhong et al. 2020, https://arxiv.org/abs/1708.04896) with torchvision's draws:
-// a rectangle of random area and aspect painted over, on host [C, H, W] images.
+// Random Erasing (Zhong et al. 2020, https://arxiv.org/abs/1708.04896) with torchvision's box draws:
+// a rectangle of random area and aspect painted over, on host [C, H, W] images. It differs from
+// torchvision in what 'random' paints (see RandomErasing), because it runs on [0, 1] pixels.
 import type { Generator } from '@crossmodal/tensor';
 import { checkImage, randomInt, toGenerator, uniformIn, type ImageTensor, type RandomSource } from './image.ts';
 import { roundHalfEven, type ImageTransform } from './transforms.ts';
 
 const fmt = (v: readonly number[]): string => `[${v.join(', ')}]`;
 
-/** What {@link RandomErasing} paints: one value, one per channel, or `'random'` (each pixel uniform in [0, 1)). */
+/** What {@link RandomErasing} paints: one value, one per channel, or `'random'` (each value uniform in [0, 1), not torchvision's N(0, 1)). */
 export type ErasingValue = number | readonly number[] | 'random';
 
 /**
- * Random Erasing (Zhong et al. 2020, torchvision's `RandomErasing`): with probability `p`, a
- * rectangle of area fraction in `scale` and aspect ratio in `ratio` (drawn log-uniformly) is painted
- * over; up to 10 draws look for one that fits, else the image is kept. Our datasets run transforms on
- * [0, 1] pixels before normalising, so `'random'` paints uniform [0, 1) pixels (the paper's random
- * values) and `0` paints black; `[1, H, W]` Fashion-MNIST's background is 0.
+ * Random Erasing (Zhong et al. 2020): with probability `p`, a rectangle of area fraction in `scale`
+ * and aspect ratio in `ratio` (drawn log-uniformly) is painted over; up to 10 draws look for one
+ * that fits, else the image is kept. The p draw and the box draws (area, aspect, then top and left)
+ * are torchvision's `RandomErasing.get_params`. What is painted is not: torchvision erases the
+ * normalised tensor, after `Normalize`, while our datasets erase [0, 1] pixels before normalising
+ * (so a crop or pad cannot see normalised values, and the paper's random values are pixel values).
+ * Hence two differences from torchvision:
+ * - `'random'` paints values uniform in [0, 1) (the paper's random pixels), drawn one per value,
+ *   channel by channel, after the box's top and left; torchvision draws N(0, 1) values (a normalised
+ *   image's scale) before the top and left. Recorded runs depend on these draws, so they stay.
+ * - `0` paints black here; after `Normalize`, torchvision's `0` is the dataset mean. For
+ *   Fashion-MNIST `[1, H, W]` images black is the background.
  * @example
  * new RandomErasing({ p: 0.25, value: 'random' }).apply(image, gen);
  */
@@ -38,7 +46,7 @@ export class RandomErasing implements ImageTransform {
     this.name = `RandomErasing(p=${p}, scale=${fmt(scale)}, ratio=${fmt(ratio)}, value=${JSON.stringify(value)})`;
   }
 
-  /** The erased box `[top, left, height, width]` drawn from `gen`, or undefined when none of 10 draws fits (torchvision's get_params). */
+  /** The erased box `[top, left, height, width]` drawn from `gen`, or undefined when none of 10 draws fits (torchvision's get_params, less its value draw). */
   box(height: number, width: number, gen: Generator): [number, number, number, number] | undefined {
     const area = height * width;
     const [logLo, logHi] = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
@@ -66,6 +74,7 @@ export class RandomErasing implements ImageTransform {
     const found = this.box(h, w, gen);
     if (found === undefined) return out;
     const [top, left, bh, bw] = found;
+    // NOTE: 'random' values are drawn here, after the box, uniform in [0, 1); see the class comment.
     for (let ch = 0; ch < c; ch++) {
       const fill = typeof value === 'number' ? value : Array.isArray(value) ? value[value.length === 1 ? 0 : ch]! : NaN;
       for (let y = top; y < top + bh; y++) {

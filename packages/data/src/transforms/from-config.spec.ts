@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { composeFromSpecs, datasetTransforms, normalizeOption, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
-import { Normalize, RandomCrop } from './transforms.ts';
+import { RandomErasing } from './erasing.ts';
+import { composeFromSpecs, datasetTransforms, normalizeOption, splitUserTransforms, transformFromSpec, TRANSFORM_NAMES } from './from-config.ts';
+import { Normalize, RandomCrop, RandomHorizontalFlip } from './transforms.ts';
 
 describe('transformFromSpec', () => {
   it('builds every named transform with its options', () => {
@@ -92,6 +93,19 @@ describe('datasetTransforms', () => {
     );
     expect(datasetTransforms('mnist', undefined, true)).toEqual([]);
     expect(() => datasetTransforms('mnist', ['flip'], true)).toThrow("mnist: transforms[0]: unknown transform 'flip'");
+  });
+});
+
+describe('splitUserTransforms', () => {
+  it('moves trailing random-erasing entries after the dataset\'s crop and flip, keeping the user\'s order', () => {
+    const [flip, crop] = [new RandomHorizontalFlip(1), new RandomCrop(8)];
+    const [e1, e2] = [new RandomErasing({ p: 0.25 }), new RandomErasing({ p: 0.5 })];
+    expect(splitUserTransforms([flip, crop, e1, e2], 'cifar10')).toEqual({ before: [flip, crop], after: [e1, e2] });
+    expect(splitUserTransforms([flip], 'cifar10')).toEqual({ before: [flip], after: [] });
+    expect(splitUserTransforms([], 'cifar10')).toEqual({ before: [], after: [] });
+    expect(() => splitUserTransforms([e1, flip], 'fashion-mnist')).toThrow(
+      "fashion-mnist: transforms[1] (RandomHorizontalFlip(p=1)) comes after random-erasing (transforms[0]), but random-erasing runs after the dataset's crop and flip (timm's order); list random-erasing last",
+    );
   });
 });
 

@@ -180,6 +180,29 @@ export function datasetTransforms(owner: string, specs: unknown, normalizing: bo
 }
 
 /**
+ * A dataset's user transforms split into those run before its own crop and flip (`before`) and the
+ * Random Erasing run after them (`after`), as timm and Zhong et al. erase last, on the final crop,
+ * so that a crop cannot shift or cut the erased box. Here `after` still comes before the dataset's
+ * Normalize, so erasing paints [0, 1] pixel values ('random': uniform [0, 1); see `RandomErasing`).
+ * The order within the user's list is kept. `random-erasing` entries must end the list: a transform
+ * listed after one would otherwise silently change places with it, so that is an error naming `owner`.
+ * @example
+ * splitUserTransforms([flip, erasing], 'cifar10'); // { before: [flip], after: [erasing] }
+ */
+export function splitUserTransforms(transforms: readonly ImageTransform[], owner: string): { before: ImageTransform[]; after: ImageTransform[] } {
+  const first = transforms.findIndex((t) => t instanceof RandomErasing);
+  if (first < 0) return { before: [...transforms], after: [] };
+  const stray = transforms.findIndex((t, i) => i > first && !(t instanceof RandomErasing));
+  if (stray >= 0) {
+    throw new RangeError(
+      `${owner}: transforms[${stray}] (${transforms[stray]!.name}) comes after random-erasing (transforms[${first}]), ` +
+        "but random-erasing runs after the dataset's crop and flip (timm's order); list random-erasing last",
+    );
+  }
+  return { before: transforms.slice(0, first), after: transforms.slice(first) };
+}
+
+/**
  * A dataset's `normalize` option: `true` or absent → `fallback` (the dataset's own statistics),
  * `false` → none, a preset name → that preset; anything else is a RangeError naming `owner`.
  * @example

@@ -10,4 +10,6 @@ export {
   type ChannelStats, type ImageTransform, type NormalizePreset, type RandomCropOptions, type RandomResizedCropOptions, type Size,
 } from './transforms.ts';
 export { RandomErasing, type ErasingValue } from './erasing.ts';
-export { composeFromSpecs, datasetTransforms, normalizeOption, transformFromSpec, TRANSFORM_NAMES, type TransformSpec } from './from-config.ts';
+export {
+  composeFromSpecs, datasetTransforms, normalizeOption, splitUserTransforms, transformFromSpec, TRANSFORM_NAMES, type TransformSpec,
+} from './from-config.ts';
