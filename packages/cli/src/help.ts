@@ -69,7 +69,8 @@ the label with whether the prediction is right (--index), by the dataset's class
 title says the same.
 
   --index <n>          example n of the run config's data.eval split
-  --image <file.png>   a PNG instead: converted to the model's channels, resized to its imageSize,
+  --image <file.png>   a PNG instead: converted to the model's channels, its shorter side resized to
+                       the model's imageSize and centre-cropped (an eval pipeline's Resize + CenterCrop),
                        pixels 0..255 mapped onto the eval data's value range (as its normalisation)
   --out <dir>          where the PNGs go (default <run>/attention/<n or image name>)
   --split <name>       take --index from this split of the eval dataset instead (e.g. train)

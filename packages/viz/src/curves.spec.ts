@@ -63,6 +63,19 @@ describe('evaluationTable', () => {
     expect(rows[1]!.trainLoss).toBeCloseTo(second, 12);
   });
 
+  it('cuts what an interrupted process logged past the step a resumed one restored', () => {
+    const curves = parseRunEvents([
+      { type: 'batch-end', step: 50, loss: 3, lr: 0.1 },
+      { type: 'eval-end', step: 60, split: 'test', metrics: { accuracy: 0.5 } },
+      { type: 'batch-end', step: 100, loss: 2, lr: 0.1 },
+      { type: 'eval-end', step: 100, split: 'test', metrics: { accuracy: 0.6 } }, // killed; checkpoint at 60
+      { type: 'restored', step: 60, epoch: 1, location: 'last' },
+      { type: 'batch-end', step: 100, loss: 1.5, lr: 0.1 },
+    ].map((e) => JSON.stringify(e)).join('\n'));
+    expect(curves.loss).toEqual([[50, 3], [100, 1.5]]);
+    expect(curves.metrics.get('test/accuracy')).toEqual([[60, 0.5]]);
+  });
+
   it('has no train loss for an evaluation with no step logged since the one before', () => {
     const twice = parseRunEvents([
       { type: 'batch-end', step: 1, loss: 4, lr: 0.1 },
@@ -92,7 +105,22 @@ describe('runProcesses', () => {
       { time: at(7200), type: 'run-start' }, // resumed after the end: nothing left to train
       { time: at(7201), type: 'run-end', step: 3 },
     ].map((e) => JSON.stringify(e)).join('\n'));
-    expect(processes).toEqual([{ fromStep: 0, toStep: 2, seconds: 25 }, { fromStep: 1, toStep: 3, seconds: 30 }, { fromStep: 0, toStep: 0, seconds: 1 }]);
+    expect(processes).toEqual([{ fromStep: 0, toStep: 2, seconds: 25 }, { fromStep: 1, toStep: 3, seconds: 30 }, { fromStep: 3, toStep: 3, seconds: 1 }]);
+  });
+
+  it('takes a resumed process\'s start from its restored event, whatever steps are logged', () => {
+    const at = (seconds: number): string => new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
+    // logEvery 50: a fresh run's first logged step is 50, a resumed one's the next multiple of 50.
+    const processes = runProcesses([
+      { time: at(0), type: 'run-start' },
+      { time: at(10), type: 'batch-end', step: 50 },
+      { time: at(20), type: 'batch-end', step: 100 }, // killed; its last checkpoint was at step 80
+      { time: at(100), type: 'run-start' },
+      { time: at(101), type: 'restored', step: 80, epoch: 2, location: 'runs/x/checkpoints/last' },
+      { time: at(110), type: 'batch-end', step: 100 },
+      { time: at(120), type: 'run-end', step: 120 },
+    ].map((e) => JSON.stringify(e)).join('\n'));
+    expect(processes).toEqual([{ fromStep: 0, toStep: 100, seconds: 20 }, { fromStep: 80, toStep: 120, seconds: 20 }]);
   });
 
   it('skips lines without a time, and says what it wanted when given no text', () => {

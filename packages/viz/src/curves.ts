@@ -21,13 +21,15 @@ export interface RunCurves {
 type LoggedEvent =
   | { type: 'batch-end'; step: number; loss: number | null; lr: number | null }
   | { type: 'eval-end'; step: number; split: string; metrics: Record<string, number | null> }
+  | { type: 'restored'; step: number }
   | { type: string };
 
 /**
  * Reads the curves out of a JSONL event log: batch-end gives loss and lr, eval-end gives metrics. Other events,
  * blank lines, and null values (the logger writes NaN/Infinity as null) are skipped. A resumed run appends
- * to its log from its checkpoint's step on: where the steps go back, what was logged from there on is
- * dropped, so each step keeps the value of the run that went on from it.
+ * to its log from its checkpoint's step on: at its `restored` event (or, in logs without one, where the
+ * steps go back) what the interrupted process logged past that step is dropped, so each step keeps the
+ * value of the run that went on from it.
  * @example
  * const curves = parseRunEvents(readFileSync('runs/vit/events.jsonl', 'utf8'));
  * curves.metrics.get('test/accuracy'); // [[469, 0.81], [938, 0.86], …]
@@ -47,17 +49,21 @@ export function parseRunEvents(jsonl: string): RunCurves {
       throw new Error(`parseRunEvents: line ${i + 1} is not JSON (${(e as Error).message}): ${line.slice(0, 60)}`);
     }
     if (typeof event !== 'object' || event === null) throw new Error(`parseRunEvents: line ${i + 1} is not a JSON object`);
-    if (event.type === 'batch-end' && 'loss' in event) {
-      if (event.step <= lastStep) {
-        // Resumed: forget what the interrupted process logged from this step on.
-        const keep = (points: CurvePoint[]): void => {
-          const at = points.findIndex(([step]) => step >= event.step);
-          if (at >= 0) points.length = at;
-        };
-        keep(loss);
-        keep(lr);
-        for (const points of metrics.values()) keep(points);
-      }
+    // Resumed: forget what the interrupted process logged past `step` (each series is in step order).
+    const cutAfter = (step: number): void => {
+      const keep = (points: CurvePoint[]): void => {
+        const at = points.findIndex(([s]) => s > step);
+        if (at >= 0) points.length = at;
+      };
+      keep(loss);
+      keep(lr);
+      for (const points of metrics.values()) keep(points);
+      lastStep = step;
+    };
+    if (event.type === 'restored' && 'step' in event && typeof event.step === 'number') {
+      cutAfter(event.step);
+    } else if (event.type === 'batch-end' && 'loss' in event) {
+      if (event.step <= lastStep) cutAfter(event.step - 1);
       lastStep = event.step;
       if (typeof event.loss === 'number') loss.push([event.step, event.loss]);
       if (typeof event.lr === 'number') lr.push([event.step, event.lr]);
@@ -91,7 +97,7 @@ export interface RunProcess {
  */
 export function runProcesses(jsonl: string): RunProcess[] {
   if (typeof jsonl !== 'string') throw argError('runProcesses', 'jsonl', jsonl, 'the text of a JSONL event log');
-  const processes: { fromStep: number | undefined; toStep: number; start: number; end: number }[] = [];
+  const processes: { fromStep: number | undefined; toStep: number; start: number; end: number; first: boolean }[] = [];
   for (const line of jsonl.split('\n')) {
     if (line.trim() === '') continue;
     let event: { type?: unknown; time?: unknown; step?: unknown };
@@ -103,15 +109,22 @@ export function runProcesses(jsonl: string): RunProcess[] {
     const time = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
     if (Number.isNaN(time)) continue;
     if (event.type === 'run-start') {
-      processes.push({ fromStep: undefined, toStep: 0, start: time, end: time });
+      processes.push({ fromStep: undefined, toStep: 0, start: time, end: time, first: processes.length === 0 });
       continue;
     }
     const current = processes.at(-1);
     if (!current) continue;
     current.end = time;
-    if (event.type === 'batch-end' && typeof event.step === 'number') {
-      current.fromStep ??= event.step - 1;
+    if (event.type === 'restored' && typeof event.step === 'number') {
+      current.fromStep = event.step;
+      current.toStep = Math.max(current.toStep, event.step);
+    } else if (event.type === 'batch-end' && typeof event.step === 'number') {
+      // Without a restored event a process starts at 0 (the log's first) or, in logs written before
+      // that event existed, about where its first logged step says (exact when every step is logged).
+      current.fromStep ??= current.first ? 0 : event.step - 1;
       current.toStep = event.step;
+    } else if (event.type === 'run-end' && typeof event.step === 'number') {
+      current.toStep = Math.max(current.toStep, event.step);
     }
   }
   return processes.map(({ fromStep, toStep, start, end }) => ({ fromStep: fromStep ?? toStep, toStep: Math.max(toStep, fromStep ?? 0), seconds: (end - start) / 1000 }));

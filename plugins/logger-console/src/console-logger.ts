@@ -114,6 +114,8 @@ export class ConsoleLogger implements Logger {
         return this.#line(`checkpoint (${e.kind}) step ${e.step} → ${e.path}`);
       case 'lr-changed':
         return this.#line(`lr → ${formatLr(e.lr)} at step ${e.step} (${e.reason})`);
+      case 'restored':
+        return this.#line(`restored ${e.location}: going on from step ${e.step}`);
       case 'paused':
         return this.#line(`paused at step ${e.step}`);
       case 'resumed':

@@ -2,9 +2,9 @@
 // model on one image with attention probabilities and writes the class token's attention per layer
 // and head, each layer's head mean, attention rollout (mean/max/min head fusion) and one sheet.
 import type { Batch, Dataset, Example, Model, RunConfig, Runtime } from '@crossmodal/core';
-import { collate } from '@crossmodal/data';
+import { CenterCrop, collate, Compose, Resize } from '@crossmodal/data';
 import { tensor, type Backend, type Tensor } from '@crossmodal/tensor';
-import { decodePng, encodePng, resizeBilinear, toRgb, type HostArray } from '@crossmodal/viz';
+import { decodePng, encodePng, toRgb, type HostArray } from '@crossmodal/viz';
 import { writeFileAtomic } from '@crossmodal/core/node';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
@@ -44,8 +44,21 @@ async function evalDataset(runtime: Runtime, config: RunConfig, split: string | 
   return runtime.datasets.create(name, { ...options, ...(split === undefined ? {} : { split }) }, runtime.createContext({ seed: config.seed, outputDir: config.output.dir }), 'data.eval');
 }
 
-/** Per-channel value range of the first examples' `field`: where the dataset maps pixels 0 and 1 (its normalisation). */
+/** fn(dataset), then the dataset closed whatever happened. */
+async function withDataset<T>(dataset: Dataset, fn: (dataset: Dataset) => Promise<T>): Promise<T> {
+  try {
+    return await fn(dataset);
+  } finally {
+    await dataset.close?.();
+  }
+}
+
+/**
+ * Per-channel value range of the first examples' `field`: where the dataset maps pixels 0 and 1 (its
+ * normalisation). [0, 1] when the split is empty or its images are not [channels, H, W].
+ */
 async function valueRange(dataset: Dataset, field: string, channels: number): Promise<{ min: number[]; max: number[] }> {
+  if (dataset.size === 0) return { min: Array<number>(channels).fill(0), max: Array<number>(channels).fill(1) };
   const min = Array<number>(channels).fill(Infinity);
   const max = Array<number>(channels).fill(-Infinity);
   for (let i = 0; i < Math.min(dataset.size, 64); i++) {
@@ -60,36 +73,42 @@ async function valueRange(dataset: Dataset, field: string, channels: number): Pr
       }
     }
   }
+  // NaN or ±inf pixels in the data would map every input pixel to NaN: fall back to [0, 1] per channel.
+  for (let k = 0; k < channels; k++) {
+    if (!Number.isFinite(min[k]!) || !Number.isFinite(max[k]!)) [min[k], max[k]] = [0, 1];
+  }
   return { min, max };
 }
 
 /**
- * A PNG as the model's input [C, S, S]: converted to C channels (luma for grey), resized bilinearly
- * to S×S, pixels 0..255 mapped linearly onto [min, max] per channel (the eval data's range, so a
- * normalised model sees what its dataset would have given it).
+ * A PNG as the model's input [C, S, S]: converted to C channels (luma for grey), its shorter side
+ * resized to S (bilinear, antialiased) and centre-cropped to S×S, as an eval pipeline does
+ * (torchvision's Resize(S) + CenterCrop(S), no distortion of the aspect ratio); pixels 0..255 mapped
+ * linearly onto [min, max] per channel (the eval data's range, so a normalised model sees what its
+ * dataset would have given it).
  */
 export function imageFromPng(bytes: Uint8Array, input: { size: number; channels: number }, range?: { min: number[]; max: number[] }): HostArray {
   const rgb = toRgb(decodePng(bytes));
   const { width, height } = rgb;
   const { size, channels } = input;
   if (channels !== 1 && channels !== 3) throw new UsageError(`attention: --image works for models with 1 or 3 input channels, this one has ${channels}`);
-  const planes: Float32Array[] = [];
+  const plane = width * height;
+  const pixels = new Float32Array(channels * plane);
   if (channels === 1) {
-    planes.push(Float32Array.from({ length: width * height }, (_, i) => (0.299 * rgb.data[i * 3]! + 0.587 * rgb.data[i * 3 + 1]! + 0.114 * rgb.data[i * 3 + 2]!) / 255));
+    for (let i = 0; i < plane; i++) pixels[i] = (0.299 * rgb.data[i * 3]! + 0.587 * rgb.data[i * 3 + 1]! + 0.114 * rgb.data[i * 3 + 2]!) / 255;
   } else {
-    for (let k = 0; k < 3; k++) planes.push(Float32Array.from({ length: width * height }, (_, i) => rgb.data[i * 3 + k]! / 255));
+    for (let k = 0; k < 3; k++) for (let i = 0; i < plane; i++) pixels[k * plane + i] = rgb.data[i * 3 + k]! / 255;
   }
-  const out = new Float32Array(channels * size * size);
-  planes.forEach((plane, k) => {
-    const resized = resizeBilinear(plane, height, width, size, size);
+  const shaped = new Compose([new Resize(size), new CenterCrop(size)]).apply({ shape: [channels, height, width], data: pixels });
+  const out = new Float32Array(shaped.data.length);
+  for (let k = 0; k < channels; k++) {
     const lo = range?.min[k] ?? 0;
     const hi = range?.max[k] ?? 1;
-    for (let i = 0; i < resized.length; i++) out[k * size * size + i] = lo + resized[i]! * (hi - lo);
-  });
+    for (let i = 0; i < size * size; i++) out[k * size * size + i] = lo + shaped.data[k * size * size + i]! * (hi - lo);
+  }
   return { shape: [channels, size, size], data: out };
 }
 
-/** The batch of one image and the image itself, from `--index` or `--image`. */
 interface AttentionInput {
   readonly batch: Batch;
   readonly image: () => HostArray;
@@ -110,9 +129,12 @@ async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunC
   const input = imageInputOf(model);
   const field = input?.field ?? 'image';
   if (command.index !== undefined) {
-    const dataset = await evalDataset(runtime, config, command.split);
-    if (command.index >= dataset.size) throw new UsageError(`attention: --index ${command.index} is past the end of the eval split (${dataset.size} examples: 0..${dataset.size - 1})`);
-    const example = await dataset.get(command.index);
+    const index = command.index;
+    // The dataset is only read here: closed (its files or region stores) as soon as the example is in hand.
+    const { example, classNames } = await withDataset(await evalDataset(runtime, config, command.split), async (dataset) => {
+      if (index >= dataset.size) throw new UsageError(`attention: --index ${index} is past the end of the eval split (${dataset.size} examples: 0..${dataset.size - 1})`);
+      return { example: await dataset.get(index), classNames: dataset.info.classNames };
+    });
     // The image is looked at after the forward pass, so a model without attention is named first.
     const image = (): HostArray => {
       const value = example[field];
@@ -121,7 +143,6 @@ async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunC
       }
       return value;
     };
-    const classNames = dataset.info.classNames;
     return { batch: collate([example], { backend, indices: [command.index] }), image, what: `example ${command.index}`, example, ...(classNames ? { classNames } : {}) };
   }
   if (input?.size === undefined) throw new UsageError(`attention: model '${modelName(config)}' has no image encoder with an imageSize to resize --image to`);
@@ -132,10 +153,10 @@ async function inputOf(command: AttentionCommand, runtime: Runtime, config: RunC
   } catch (error) {
     throw new UsageError(`attention: cannot read --image '${command.image}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const dataset = config.data.eval ? await evalDataset(runtime, config, command.split) : undefined;
-  const range = dataset ? await valueRange(dataset, field, input.channels) : undefined;
+  const { range, classNames } = config.data.eval
+    ? await withDataset(await evalDataset(runtime, config, command.split), async (dataset) => ({ range: await valueRange(dataset, field, input.channels), classNames: dataset.info.classNames }))
+    : { range: undefined, classNames: undefined };
   const image = imageFromPng(bytes, { size: input.size, channels: input.channels }, range);
-  const classNames = dataset?.info.classNames;
   return { batch: { [field]: tensor(image.data as Float32Array, [1, ...image.shape], { backend }) }, image: () => image, what: basename(path), ...(classNames ? { classNames } : {}) };
 }
 

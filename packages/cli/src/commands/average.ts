@@ -59,6 +59,20 @@ function scoreMetric(runtime: Runtime, config: RunConfig): { name: string; highe
   return { name: metric.name, higherIsBetter: metric.higherIsBetter };
 }
 
+/**
+ * Whether a checkpoint's recorded metrics were taken as `config` scores: its own run config (found
+ * beside it, never --config) has the same data.eval and first metric. Without one, no.
+ */
+async function scoredAlike(checkpointDir: string, config: RunConfig): Promise<boolean> {
+  let own: RunConfig;
+  try {
+    own = await loadRunConfig(runConfigPath('average', checkpointDir, { overrides: [] }, checkpointDir));
+  } catch {
+    return false;
+  }
+  return JSON.stringify(own.data.eval) === JSON.stringify(config.data.eval) && JSON.stringify(own.metrics[0]) === JSON.stringify(config.metrics[0]);
+}
+
 /** The greedy soup, scored on the config's eval split; prints each step. */
 async function greedy(command: AverageCommand, candidates: readonly Candidate[], io: CliIo, importer?: Importer): Promise<{ soup: Map<string, HostTensor>; kept: number[]; config: RunConfig; score: { metric: string; value: number } }> {
   const run = await loadCheckpointRun('average', command.checkpoints[0]!, command, io.cwd, importer);
@@ -73,8 +87,11 @@ async function greedy(command: AverageCommand, candidates: readonly Candidate[],
     };
     const scores: number[] = [];
     for (const c of candidates) {
-      // A checkpoint records its average's score under ema/<metric>.
-      const recorded = c.meta.metrics?.[command.weights === 'ema' ? `ema/${metric.name}` : metric.name];
+      // A checkpoint records its average's score under ema/<metric>; reused only when it was taken on
+      // the eval data the soups are scored on (ranking on one split and comparing on another is wrong).
+      const recorded = (await scoredAlike(c.dir, config))
+        ? c.meta.metrics?.[command.weights === 'ema' ? `ema/${metric.name}` : metric.name]
+        : undefined;
       const score = recorded ?? (await evaluate(c.weights));
       io.stdout(`  ${c.name}: ${metric.name} ${score.toFixed(4)} (${recorded === undefined ? 'evaluated' : 'recorded'})\n`);
       scores.push(score);

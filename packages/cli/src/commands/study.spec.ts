@@ -57,12 +57,17 @@ describe('attention', () => {
     expect((await cli('attention', join(dir, 'nowhere'), '--index', '0')).err).toMatch(/^crossmodal: attention: '.*nowhere' is not a checkpoint: no checkpoint\.json/);
   });
 
-  it('turns a PNG into the model input: luma, resized, pixels mapped onto the data range', () => {
-    const png = encodePng({ width: 2, height: 1, channels: 3, data: Uint8Array.from([255, 255, 255, 0, 0, 0]) });
+  it('turns a PNG into the model input: luma, shorter side resized, centre-cropped, pixels mapped onto the data range', () => {
+    // Two rows of white, black, black, white: the centre crop keeps the black middle (a squash would mix them).
+    const row = [255, 255, 255, 0, 0, 0, 0, 0, 0, 255, 255, 255];
+    const png = encodePng({ width: 4, height: 2, channels: 3, data: Uint8Array.from([...row, ...row]) });
     const grey = imageFromPng(png, { size: 2, channels: 1 }, { min: [-1], max: [3] });
     expect(grey.shape).toEqual([1, 2, 2]);
-    expect(Array.from(grey.data).map((v) => Math.round(v * 1000) / 1000)).toEqual([3, -1, 3, -1]);
-    expect(imageFromPng(png, { size: 4, channels: 3 }).shape).toEqual([3, 4, 4]);
+    expect(Array.from(grey.data).map((v) => Math.round(v * 1000) / 1000)).toEqual([-1, -1, -1, -1]);
+    // 4×2 → shorter side 4 gives 8×4, cropped to 4×4; the outer white columns are cut away.
+    const rgb = imageFromPng(png, { size: 4, channels: 3 });
+    expect(rgb.shape).toEqual([3, 4, 4]);
+    expect(Math.max(...Array.from(rgb.data))).toBeLessThan(0.5);
   });
 });
 
@@ -113,6 +118,14 @@ describe('average', () => {
     const kept = JSON.parse(readFileSync(join(dir, 'greedy/checkpoint.json'), 'utf8')).soup.members as string[];
     expect(kept.length).toBe(steps.filter((s) => s.includes('kept')).length);
     expect(r.out).toMatch(/\nsoup accuracy 0\.\d{4}\nwrote greedy\n$/);
+  });
+
+  it('greedy: re-evaluates a recorded score taken on other eval data than the soups are scored on', async () => {
+    const best = join(dir, 'a/checkpoints/best');
+    const r = await cli('average', best, a!, '--greedy', '--config', join(dir, 'a.yaml'), '--set', 'data.eval.perClass=4', '--out', 'greedy-other');
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(new RegExp(`  ${best.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: accuracy 0\\.\\d{4} \\(evaluated\\)\n`));
+    expect(r.out).not.toContain('(recorded)');
   });
 });
 

@@ -4,8 +4,8 @@ import { filter } from 'rxjs';
 
 /**
  * Everything a run tells its subscribers, in order:
- * run-start, (epoch-start, (batch-end, eval-end?, checkpoint-saved?)…, eval-end?, epoch-end, checkpoint-saved?)…,
- * train-end, checkpoint-saved?, run-end. A failed run emits error (fatal) and run-end 'failed'.
+ * run-start, restored? (a resumed run), (epoch-start, (batch-end, eval-end?, checkpoint-saved?)…, eval-end?, epoch-end,
+ * checkpoint-saved?)…, train-end, checkpoint-saved?, run-end. A failed run emits error (fatal) and run-end 'failed'.
  *
  * NOTE: `epoch` means two things. On epoch-start, batch-end, epoch-end and eval-end it is the
  * 0-based index of the epoch in progress; on checkpoint-saved, train-end and run-end it is the
@@ -29,6 +29,8 @@ export type TrainEvent =
   | { readonly type: 'eval-end'; readonly epoch: number; readonly step: number; readonly split: string; readonly metrics: Readonly<Record<string, number>> }
   | { readonly type: 'checkpoint-saved'; readonly epoch: number; readonly step: number; readonly path: string; readonly kind: 'best' | 'last' | 'interrupt' }
   | { readonly type: 'lr-changed'; readonly step: number; readonly lr: number; readonly reason: string }
+  /** A resumed run restored its checkpoint: it goes on from `step` (a log appended to by several processes is cut there). */
+  | { readonly type: 'restored'; readonly epoch: number; readonly step: number; readonly location: string }
   | { readonly type: 'paused'; readonly step: number }
   | { readonly type: 'resumed'; readonly step: number }
   /** The loop is done (completed its epochs/steps, or obeyed a stop); services finish their work before run-end. */

@@ -77,7 +77,7 @@ export function makeRun(f: RunFixture = {}) {
 
 const LETTERS: Record<TrainEvent['type'], string> = {
   'run-start': 's', 'epoch-start': 'E', 'batch-end': 'b', 'eval-end': 'v', 'epoch-end': 'e', 'checkpoint-saved': 'c',
-  'lr-changed': 'l', paused: 'p', resumed: 'r', 'train-end': 't', 'run-end': 'R', error: 'x',
+  'lr-changed': 'l', restored: 'o', paused: 'p', resumed: 'r', 'train-end': 't', 'run-end': 'R', error: 'x',
 };
 
 /** The events as a marble-like string, one letter per event (see LETTERS). */

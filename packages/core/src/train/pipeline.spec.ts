@@ -151,6 +151,9 @@ describe('createPipeline', () => {
 
     const second = start(baseConfig(dir, over), { resume: join(dir, 'checkpoints', 'interrupt', 'checkpoint.json') });
     const resumed = await second.pipeline.run();
+    // run-start, then the restored checkpoint's position (a log's readers cut the interrupted process there).
+    expect(marble(second.events).slice(0, 2)).toBe('so');
+    expect(second.events[1]).toEqual({ type: 'restored', epoch: stopped.epoch, step: stopAt, location: join(dir, 'checkpoints', 'interrupt', 'checkpoint.json') });
     expect([...lossesOf(first.events), ...lossesOf(second.events)]).toEqual(lossesOf(full.events));
     const lrs = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'batch-end' ? [e.lr] : []));
     expect([...lrs(first.events), ...lrs(second.events)]).toEqual(lrs(full.events));

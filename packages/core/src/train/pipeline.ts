@@ -188,6 +188,7 @@ class RunPipeline implements Pipeline {
       });
     }
     restoreCheckpoint(data, { model: parts.model, optimizer: parts.optimizer, parts: parts.parts, ema: parts.ema });
+    this.bus.emit({ type: 'restored', epoch: data.meta.epoch, step: data.meta.step, location });
   }
 
   #fail(error: unknown): void {

@@ -38,8 +38,8 @@ class Inflater {
   out: Uint8Array;
   outLen = 0;
 
-  constructor(private readonly input: Uint8Array, sizeHint: number) {
-    this.out = new Uint8Array(Math.max(1024, sizeHint));
+  constructor(private readonly input: Uint8Array, sizeHint: number, private readonly maxSize = Infinity) {
+    this.out = new Uint8Array(Math.min(Math.max(1024, sizeHint), maxSize));
   }
 
   get bytePos(): number {
@@ -76,7 +76,9 @@ class Inflater {
 
   ensure(extra: number): void {
     if (this.outLen + extra <= this.out.length) return;
-    const grown = new Uint8Array(Math.max(this.out.length * 2, this.outLen + extra));
+    // A stream that inflates past what its reader can use (a "zip bomb") stops here, not after gigabytes.
+    if (this.outLen + extra > this.maxSize) throw new Error(`inflate: the data inflates past ${this.maxSize} bytes, the most expected`);
+    const grown = new Uint8Array(Math.min(Math.max(this.out.length * 2, this.outLen + extra), this.maxSize));
     grown.set(this.out.subarray(0, this.outLen));
     this.out = grown;
   }
@@ -151,8 +153,8 @@ class Inflater {
 }
 
 /** Runs the blocks of a raw DEFLATE stream starting at byte `start`; returns the output and where the stream ended. */
-function runInflate(input: Uint8Array, start: number, sizeHint: number): { out: Uint8Array; end: number } {
-  const s = new Inflater(input.subarray(start), sizeHint);
+function runInflate(input: Uint8Array, start: number, sizeHint: number, maxSize = Infinity): { out: Uint8Array; end: number } {
+  const s = new Inflater(input.subarray(start), sizeHint, maxSize);
   let last = 0;
   while (!last) {
     last = s.bits(1);
@@ -166,20 +168,22 @@ function runInflate(input: Uint8Array, start: number, sizeHint: number): { out: 
 }
 
 /**
- * Decompresses raw DEFLATE data (RFC 1951). `sizeHint`, if known, avoids regrowing the output.
+ * Decompresses raw DEFLATE data (RFC 1951). `sizeHint`, if known, avoids regrowing the output;
+ * past `maxSize` output bytes it throws instead of going on.
  * @example
  * inflate(deflate(new Uint8Array([1, 2, 3]))); // Uint8Array [1, 2, 3]
  */
-export function inflate(data: Uint8Array, sizeHint = 0): Uint8Array {
-  return runInflate(data, 0, sizeHint).out;
+export function inflate(data: Uint8Array, sizeHint = 0, maxSize = Infinity): Uint8Array {
+  return runInflate(data, 0, sizeHint, maxSize).out;
 }
 
 /**
- * Decompresses a zlib stream (RFC 1950), checking its header and Adler-32 trailer.
+ * Decompresses a zlib stream (RFC 1950), checking its header and Adler-32 trailer; past `maxSize`
+ * output bytes it throws instead of going on.
  * @example
  * zlibDecompress(zlibCompress(new Uint8Array([7, 7, 7]))); // Uint8Array [7, 7, 7]
  */
-export function zlibDecompress(data: Uint8Array, sizeHint = 0): Uint8Array {
+export function zlibDecompress(data: Uint8Array, sizeHint = 0, maxSize = Infinity): Uint8Array {
   if (data.length < 6) throw new Error(`zlibDecompress: a zlib stream has at least 6 bytes, got ${data.length}`);
   const cmf = data[0]!;
   const flg = data[1]!;
@@ -187,7 +191,7 @@ export function zlibDecompress(data: Uint8Array, sizeHint = 0): Uint8Array {
     throw new Error(`zlibDecompress: bad zlib header 0x${((cmf << 8) | flg).toString(16)} (expected deflate with a valid check)`);
   }
   if (flg & 0x20) throw new Error('zlibDecompress: preset dictionaries are not supported');
-  const { out, end } = runInflate(data, 2, sizeHint);
+  const { out, end } = runInflate(data, 2, sizeHint, maxSize);
   if (end + 4 > data.length) throw new Error('zlibDecompress: stream ends before its Adler-32 trailer');
   const want = ((data[end]! << 24) | (data[end + 1]! << 16) | (data[end + 2]! << 8) | data[end + 3]!) >>> 0;
   const got = adler32(out);

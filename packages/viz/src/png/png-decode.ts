@@ -22,6 +22,11 @@ interface Header {
   colorType: number;
 }
 
+/** The largest unpacked image (filter bytes included) decoded: 2^31 − 1 bytes. */
+const MAX_RAW_BYTES = 2 ** 31 - 1;
+/** Inflated bytes tolerated past the image's rows (libpng warns about extra data, and goes on). */
+const EXTRA_DATA_SLACK = 1 << 16;
+
 function fail(message: string): never {
   throw new Error(`decodePng: ${message}`);
 }
@@ -44,8 +49,10 @@ function readChunks(bytes: Uint8Array): { header: Header; palette?: Uint8Array; 
     if (crc32(bytes.subarray(pos + 4, pos + 8 + len)) !== view.getUint32(pos + 8 + len)) fail(`CRC mismatch in chunk ${type}`);
     pos += 12 + len;
     if (type === 'IHDR') {
+      if (len !== 13) fail(`IHDR must be 13 bytes, got ${len}`);
       const h = new DataView(body.buffer, body.byteOffset, body.byteLength);
-      if (body[12] !== 0) fail('interlaced (Adam7) PNGs are not supported; re-save without interlacing');
+      if (body[12] === 1) fail('interlaced (Adam7) PNGs are not supported; re-save without interlacing');
+      if (body[12] !== 0) fail(`unknown interlace method ${body[12]} (expected 0, or 1 for Adam7)`);
       if (body[10] !== 0 || body[11] !== 0) fail(`unknown compression/filter method ${body[10]}/${body[11]}`);
       header = { width: h.getUint32(0), height: h.getUint32(4), bitDepth: body[8]!, colorType: body[9]! };
     } else if (type === 'PLTE') palette = body;
@@ -151,7 +158,15 @@ export function decodePng(bytes: Uint8Array): RasterImage & PngInfo {
   const bitsPerPixel = SAMPLES[h.colorType]! * h.bitDepth;
   const stride = Math.ceil((h.width * bitsPerPixel) / 8);
   const bpp = Math.max(1, bitsPerPixel >> 3); // filters look one whole pixel back, at least one byte
-  const raw = zlibDecompress(idat, h.height * (stride + 1));
+  const expected = h.height * (stride + 1);
+  if (expected > MAX_RAW_BYTES) fail(`${h.width}×${h.height} at ${bitsPerPixel} bits per pixel is ${expected} bytes unpacked, more than the ${MAX_RAW_BYTES} this decoder takes`);
+  // Data far past the image's rows is no image: stop inflating there rather than after gigabytes.
+  let raw: Uint8Array;
+  try {
+    raw = zlibDecompress(idat, expected, expected + EXTRA_DATA_SLACK);
+  } catch (error) {
+    fail(`IDAT: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const image = toPixels(unfilter(raw, h.height, stride, bpp), h, stride, palette, trns);
   return { ...image, bitDepth: h.bitDepth, colorType: h.colorType };
 }

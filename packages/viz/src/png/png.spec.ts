@@ -1,5 +1,6 @@
 // PNG encoder/decoder: round trips for every channel count and filter, files written by Python, and error messages.
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createImage, type Channels, type RasterImage } from '../image.ts';
 import { crc32 } from './checksum.ts';
@@ -76,6 +77,45 @@ describe('decodePng', () => {
     corrupt[20]! ^= 1;
     expect(() => decodePng(corrupt)).toThrow('decodePng: CRC mismatch in chunk IHDR');
     expect(() => decodePng(png.subarray(0, png.length - 12))).toThrow('decodePng: file ends before the IEND chunk');
+  });
+
+  /** A PNG from raw chunks: signature, IHDR body, the IDAT payload, IEND. */
+  function build(ihdr: Uint8Array, idat: Uint8Array): Uint8Array {
+    const chunk = (type: string, body: Uint8Array): Uint8Array => {
+      const out = new Uint8Array(12 + body.length);
+      const view = new DataView(out.buffer);
+      view.setUint32(0, body.length);
+      out.set([...type].map((c) => c.charCodeAt(0)), 4);
+      out.set(body, 8);
+      view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
+      return out;
+    };
+    const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
+  }
+  /** IHDR of a w×h 8-bit grey image with the given interlace byte. */
+  const grey = (w: number, h: number, interlace = 0): Uint8Array => {
+    const b = new Uint8Array(13);
+    new DataView(b.buffer).setUint32(0, w);
+    new DataView(b.buffer).setUint32(4, h);
+    b.set([8, 0, 0, 0, interlace], 8);
+    return b;
+  };
+
+  it('names a short IHDR and an unknown interlace method for what they are', () => {
+    const rows = deflateSync(Uint8Array.from([0, 9]));
+    expect(decodePng(build(grey(1, 1), rows)).data).toEqual(Uint8Array.from([9]));
+    expect(() => decodePng(build(grey(1, 1).subarray(0, 12), rows))).toThrow('decodePng: IHDR must be 13 bytes, got 12');
+    expect(() => decodePng(build(grey(1, 1, 2), rows))).toThrow('decodePng: unknown interlace method 2 (expected 0, or 1 for Adam7)');
+  });
+
+  it('stops inflating image data far past its rows (a zip bomb), and takes a little extra as libpng does', () => {
+    const bomb = deflateSync(new Uint8Array(1 << 22)); // 4 MiB of zeros in about 4 KiB, for a 1×1 image
+    expect(() => decodePng(build(grey(1, 1), bomb))).toThrow(/^decodePng: IDAT: inflate: the data inflates past 65538 bytes/);
+    expect(decodePng(build(grey(1, 1), deflateSync(Uint8Array.from([0, 9, 1, 2, 3])))).data).toEqual(Uint8Array.from([9]));
+    expect(() => decodePng(build(grey(100_000, 100_000), bomb))).toThrow(/more than the 2147483647 this decoder takes/);
   });
 
   it('refuses interlaced files by name', () => {
