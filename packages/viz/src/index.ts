@@ -5,7 +5,7 @@ export { asHost, toHost, type ArrayInput, type HostArray } from './host.ts';
 export { adler32, crc32 } from './png/checksum.ts';
 export { deflate, zlibCompress, type DeflateMode, type DeflateOptions } from './png/deflate.ts';
 export { inflate, zlibDecompress } from './png/inflate.ts';
-export { decodePng, encodePng, pngChunk, type PngEncodeOptions, type PngFilter, type PngInfo } from './png/png.ts';
+export { decodePng, encodePng, pngChunk, type PngDecodeOptions, type PngEncodeOptions, type PngFilter, type PngInfo } from './png/png.ts';
 export { COLORMAPS, applyColormap, colorAt, colormapLut, type ColormapName, type ColormapOptions } from './colormap.ts';
 export { GLYPH_HEIGHT, GLYPH_WIDTH, glyph, textWidth } from './font.ts';
 export { blit, drawLine, drawText, fillRect, setPixel, upscale } from './draw.ts';

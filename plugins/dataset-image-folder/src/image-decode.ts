@@ -1,7 +1,7 @@
 // PNG and JPEG files to 8-bit channel-major pixels, as torchvision's default loader sees them
 // (PIL's `Image.open(f).convert('RGB')`, or `convert('L')` for one channel). The format is told by
 // the file's magic bytes, not its extension (some datasets ship PNGs named .jpg).
-import { crc32, decodePng } from '@crossmodal/viz';
+import { decodePng } from '@crossmodal/viz';
 import jpeg from 'jpeg-js';
 
 /** The formats this package decodes. */
@@ -63,32 +63,9 @@ function hasJpegEnd(bytes: Uint8Array): boolean {
   return false;
 }
 
-/** Whether a PNG's IHDR (the first chunk, at byte 8, 33 bytes with its CRC) says 16-bit grayscale: colour type 0, bit depth 16. */
-const isGray16 = (bytes: Uint8Array): boolean =>
-  bytes.length >= 33 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR' && bytes[24] === 16 && bytes[25] === 0;
-
-/**
- * A 16-bit grayscale PNG as PIL's `convert('L')` / `convert('RGB')` sees it: PIL opens it as mode
- * 'I' (the full 16-bit value) and converting clips to 0..255, so 0x00ab → 0xab but 0x1234 → 255
- * (the 16-bit colour types, opened as RGB/RGBA, keep the high byte instead, as `decodePng` does).
- * `decodePng` keeps only the high byte, so the header is relabelled as 8-bit gray+alpha, which has
- * the same bytes per row and per pixel (hence the same filters): each pixel's "gray" is then the
- * sample's high byte and its "alpha" the low byte. The CRC is recomputed for the edited IHDR.
- */
-function decodeGray16(bytes: Uint8Array): InterleavedImage {
-  const edited = bytes.slice();
-  edited[24] = 8; // bit depth
-  edited[25] = 4; // colour type: gray + alpha
-  new DataView(edited.buffer).setUint32(29, crc32(edited.subarray(12, 29))); // over 'IHDR' + its 13 bytes
-  const pairs = decodePng(edited);
-  const plane = pairs.width * pairs.height;
-  const data = new Uint8Array(plane);
-  for (let p = 0; p < plane; p++) data[p] = pairs.data[2 * p]! > 0 ? 255 : pairs.data[2 * p + 1]!;
-  return { width: pairs.width, height: pairs.height, channels: 1, data };
-}
-
 function decodeInterleaved(bytes: Uint8Array, format: ImageFormat): InterleavedImage {
-  if (format === 'png') return isGray16(bytes) ? decodeGray16(bytes) : decodePng(bytes);
+  // 16-bit gray saturates as PIL's convert of its mode 'I' does; the 16-bit colour types keep the high byte.
+  if (format === 'png') return decodePng(bytes, { gray16: 'saturate' });
   // NOTE: jpeg-js returns RGB for every JPEG (gray is replicated; Adobe CMYK/YCCK is converted, as
   // PIL's convert('RGB') does); a 4-component JPEG without the Adobe marker is refused by it.
   const out = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, ...JPEG_LIMITS });

@@ -113,14 +113,25 @@ function sampleAt(row: Uint8Array, k: number, depth: number): number {
   return (row[Math.floor(k / perByte)]! >>> shift) & ((1 << depth) - 1);
 }
 
+/** Options of {@link decodePng}. */
+export interface PngDecodeOptions {
+  /**
+   * 16-bit grayscale to 8 bits: 'high-byte' (default; what the 16-bit colour types always do) or
+   * 'saturate', min(sample, 255), as Pillow's convert('L') / convert('RGB') of its mode 'I' does
+   * (so 0x00ab → 0xab, 0x1234 → 255): what torchvision's loader sees.
+   */
+  readonly gray16?: 'high-byte' | 'saturate';
+}
+
 /** Converts unfiltered scanlines to 8-bit pixels, expanding the palette and scaling low bit depths to 0..255. */
-function toPixels(lines: Uint8Array, h: Header, stride: number, palette?: Uint8Array, trns?: Uint8Array): RasterImage {
+function toPixels(lines: Uint8Array, h: Header, stride: number, palette?: Uint8Array, trns?: Uint8Array, gray16: PngDecodeOptions['gray16'] = 'high-byte'): RasterImage {
   const samples = SAMPLES[h.colorType]!;
   const isPalette = h.colorType === 3;
   if (isPalette && (!palette || palette.length % 3 !== 0)) fail('palette image without a valid PLTE chunk');
   const channels = (isPalette ? (trns ? 4 : 3) : samples) as Channels;
   const data = new Uint8Array(h.width * h.height * channels);
   const scale = h.bitDepth < 8 && !isPalette ? 255 / ((1 << h.bitDepth) - 1) : 1;
+  const saturate = gray16 === 'saturate' && h.colorType === 0 && h.bitDepth === 16;
   for (let y = 0; y < h.height; y++) {
     const row = lines.subarray(y * stride, (y + 1) * stride);
     for (let x = 0; x < h.width; x++) {
@@ -132,6 +143,8 @@ function toPixels(lines: Uint8Array, h: Header, stride: number, palette?: Uint8A
         data[o + 1] = palette![index * 3 + 1]!;
         data[o + 2] = palette![index * 3 + 2]!;
         if (channels === 4) data[o + 3] = index < trns!.length ? trns![index]! : 255;
+      } else if (saturate) {
+        data[o] = row[2 * x]! > 0 ? 255 : row[2 * x + 1]!;
       } else {
         for (let c = 0; c < samples; c++) data[o + c] = Math.round(sampleAt(row, x * samples + c, h.bitDepth) * scale);
       }
@@ -142,13 +155,16 @@ function toPixels(lines: Uint8Array, h: Header, stride: number, palette?: Uint8A
 
 /**
  * Decodes a PNG file into an 8-bit image: gray → 1 channel, gray+alpha → 2, RGB → 3, RGBA → 4, palette → 3 (4 with tRNS).
- * 16-bit samples keep their high byte; 1/2/4-bit gray is scaled to 0..255. tRNS of gray/RGB images is ignored.
+ * 16-bit samples keep their high byte (16-bit gray saturates instead with `gray16: 'saturate'`);
+ * 1/2/4-bit gray is scaled to 0..255. tRNS of gray/RGB images is ignored.
  * @example
  * const image = decodePng(encodePng(createImage(3, 2, 1, [128, 0, 0])));
  * [image.width, image.height, image.channels]; // [3, 2, 1]
  */
-export function decodePng(bytes: Uint8Array): RasterImage & PngInfo {
+export function decodePng(bytes: Uint8Array, options: PngDecodeOptions = {}): RasterImage & PngInfo {
   if (!(bytes instanceof Uint8Array)) throw new RangeError(`decodePng: bytes must be a Uint8Array, got ${typeof bytes}`);
+  const gray16 = options.gray16 ?? 'high-byte';
+  if (gray16 !== 'high-byte' && gray16 !== 'saturate') throw new RangeError(`decodePng: gray16 must be 'high-byte' or 'saturate', got ${JSON.stringify(gray16)}`);
   const { header: h, palette, trns, idat } = readChunks(bytes);
   if (h.width < 1 || h.height < 1) fail(`image size must be positive, got ${h.width}×${h.height}`);
   if (!(h.colorType in SAMPLES)) fail(`unknown colour type ${h.colorType} (expected 0, 2, 3, 4 or 6)`);
@@ -167,6 +183,6 @@ export function decodePng(bytes: Uint8Array): RasterImage & PngInfo {
   } catch (error) {
     fail(`IDAT: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const image = toPixels(unfilter(raw, h.height, stride, bpp), h, stride, palette, trns);
+  const image = toPixels(unfilter(raw, h.height, stride, bpp), h, stride, palette, trns, gray16);
   return { ...image, bitDepth: h.bitDepth, colorType: h.colorType };
 }

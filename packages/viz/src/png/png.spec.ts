@@ -111,6 +111,15 @@ describe('decodePng', () => {
     expect(() => decodePng(build(grey(1, 1, 2), rows))).toThrow('decodePng: unknown interlace method 2 (expected 0, or 1 for Adam7)');
   });
 
+  it("reads 16-bit grey by its high byte, or saturating as Pillow's convert does", () => {
+    const ihdr = grey(3, 1);
+    ihdr[8] = 16; // bit depth
+    const png = build(ihdr, deflateSync(Uint8Array.from([0, 0x00, 0x00, 0x12, 0x34, 0x00, 0xab])));
+    expect([...decodePng(png).data]).toEqual([0, 0x12, 0]);
+    expect([...decodePng(png, { gray16: 'saturate' }).data]).toEqual([0, 255, 0xab]);
+    expect(() => decodePng(png, { gray16: 'clip' as 'saturate' })).toThrow(`decodePng: gray16 must be 'high-byte' or 'saturate', got "clip"`);
+  });
+
   it('stops inflating image data far past its rows (a zip bomb), and takes a little extra as libpng does', () => {
     const bomb = deflateSync(new Uint8Array(1 << 22)); // 4 MiB of zeros in about 4 KiB, for a 1×1 image
     expect(() => decodePng(build(grey(1, 1), bomb))).toThrow(/^decodePng: IDAT: inflate: the data inflates past 65538 bytes/);

@@ -114,4 +114,4 @@ export function encodePng(image: RasterImage, options: PngEncodeOptions = {}): U
   return out;
 }
 
-export { decodePng, type PngInfo } from './png-decode.ts';
+export { decodePng, type PngDecodeOptions, type PngInfo } from './png-decode.ts';
