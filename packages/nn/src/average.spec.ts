@@ -59,6 +59,13 @@ describe('averageStateDicts', () => {
     expect(() => averageStateDicts([{ s: i([1], 1) }, { s: f([1], 1) }])).toThrow('s: expected [1] int32, got [1] float32');
     expect(() => averageStateDicts([])).toThrow('averageStateDicts: needs at least one checkpoint, got none');
     expect(() => averageStateDicts([{ w: f([3], 1) }])).toThrow('#0 has tensors whose data does not fit their shape: w (1 values for [3])');
+    // A later checkpoint is checked too, and named: its shape and dtype match the first's, its data does not.
+    const good = { w: f([2], 1, 2) };
+    const short = { w: f([2], 1) };
+    expect(() => averageStateDicts([good, short, good, short], { names: ['a', 'b', 'c', 'd'] })).toThrow(
+      'averageStateDicts: b has tensors whose data does not fit their shape: w (1 values for [2]); d has tensors whose data does not fit their shape: w (1 values for [2])',
+    );
+    expect(() => averageStateDicts([good, short])).toThrow('#1 has tensors whose data does not fit their shape: w (1 values for [2])');
   });
 
   it("averages a module's state dict read back from engine tensors", async () => {

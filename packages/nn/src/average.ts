@@ -160,8 +160,12 @@ function checkedEntries(what: string, dicts: readonly HostStateDict[], names: re
   if (!dicts.length) throw new RangeError(`${what}: needs at least one checkpoint, got none`);
   if (names && names.length !== dicts.length) throw new RangeError(`${what}: ${names.length} names for ${dicts.length} checkpoints`);
   const entries: Entries[] = dicts.map((d) => (d instanceof Map ? d : new Map(Object.entries(d))));
-  const malformed = [...entries[0]!].filter(([, t]) => t.data.length !== sizeOf(t.shape)).map(([k, t]) => `${k} (${t.data.length} values for ${fmt(t.shape)})`);
-  if (malformed.length) throw new RangeError(`${what}: ${nameOf(names, 0)} has tensors whose data does not fit their shape: ${malformed.join(', ')}`);
+  // Every checkpoint's data must fit its shapes, each named (not only the first, which the rest are compared with).
+  const malformed = entries.flatMap((entry, n) => {
+    const bad = [...entry].filter(([, t]) => t.data.length !== sizeOf(t.shape)).map(([k, t]) => `${k} (${t.data.length} values for ${fmt(t.shape)})`);
+    return bad.length ? [`${nameOf(names, n)} has tensors whose data does not fit their shape: ${bad.join(', ')}`] : [];
+  });
+  if (malformed.length) throw new RangeError(`${what}: ${malformed.join('; ')}`);
   const ref = entries[0]!;
   const mismatches: CheckpointMismatch[] = [];
   entries.forEach((other, i) => {

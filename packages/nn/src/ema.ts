@@ -215,7 +215,8 @@ export class ModelEma {
     const what = `ModelEma of ${this.#model.constructor.name}`;
     if (options.strict !== false && unexpected.length) {
       // One error with every problem, as loadStateDictInto gives when the keys are not the issue.
-      const missing = Object.keys(own).filter((k) => !(k in sd));
+      // Missing after resolving aliases: a tied tensor given under its other name is not missing.
+      const missing = this.#slots.map((s) => s.name).filter((k) => !(k in averaged));
       const misShaped = Object.entries(averaged)
         .filter(([k, v]) => v.isDisposed || describe(v) !== describe(own[k]!))
         .map(([key, v]) => ({ key, expected: describe(own[key]!), got: v.isDisposed ? 'a disposed tensor' : describe(v) }));

@@ -1,6 +1,6 @@
 // Weight-name maps between MultiHeadAttention and torch.nn.MultiheadAttention / timm's fused qkv.
 import { describe, expect, it } from 'vitest';
-import { arange, memory, tensor, tidy, type Tensor } from '@crossmodal/tensor';
+import { arange, memory, randn, tensor, tidy, zeros, type Tensor } from '@crossmodal/tensor';
 import { fromTimmAttention, fromTorchMultiheadAttention, splitQkv, toTorchMultiheadAttention } from './attention-mapping.ts';
 import { MultiHeadAttention } from './multi-head-attention.ts';
 
@@ -51,6 +51,30 @@ describe('fromTorchMultiheadAttention', () => {
       expect(sd.q_proj_weight.isDisposed).toBe(false);
     });
     expect(memory().tensors).toBe(before);
+  });
+
+  it('maps a bias=False layer (no in_proj_bias, no out_proj.bias) into { qkvBias: false, projBias: false }', () => {
+    const E = 4;
+    const bare = new MultiHeadAttention({ dim: E, heads: 2, qkvBias: false, projBias: false });
+    expect(bare.namedParameters().map(([n]) => n)).toEqual(['q.weight', 'k.weight', 'v.weight', 'proj.weight']);
+    const biased = new MultiHeadAttention({ dim: E, heads: 2 });
+    tidy(() => {
+      const sd = { in_proj_weight: randn([3 * E, E]), 'out_proj.weight': randn([E, E]) };
+      const mapped = fromTorchMultiheadAttention(sd);
+      expect(Object.keys(mapped)).toEqual(['q.weight', 'k.weight', 'v.weight', 'proj.weight']);
+      expect(bare.loadStateDict(mapped)).toEqual({ missing: [], unexpected: [] });
+      // The same weights with all-zero biases compute the same output.
+      const zeroBiases = Object.fromEntries(['q.bias', 'k.bias', 'v.bias', 'proj.bias'].map((k) => [k, zeros([E])]));
+      biased.loadStateDict({ ...mapped, ...zeroBiases });
+      const x = randn([2, 3, E]);
+      const [a, b] = [bare.forward(x).out, biased.forward(x).out];
+      expect(a.shape).toEqual([2, 3, E]);
+      const [da, db] = [a.dataSync(), b.dataSync()];
+      da.forEach((v, i) => expect(v).toBeCloseTo(db[i]!, 6));
+      // And back to the torch layout without biases.
+      expect(Object.keys(toTorchMultiheadAttention(bare.stateDict()))).toEqual(['in_proj_weight', 'out_proj.weight']);
+    });
+    for (const m of [bare, biased]) m.dispose();
   });
 
   it('names what it cannot map', () => {

@@ -30,6 +30,8 @@ function rejectLeftovers(rest: Map<string, Tensor>, layout: string): void {
  * MultiHeadAttention's: `in_proj_weight` rows [q; k; v] (or `q_proj_weight`, `k_proj_weight`,
  * `v_proj_weight` when kdim ≠ embed_dim) and `in_proj_bias` → `q.*`, `k.*`, `v.*`;
  * `out_proj.*` → `proj.*`. Pure: returns new tensors (the caller owns them), `sd` is untouched.
+ * A `bias=False` layer has neither bias: load the result into a MultiHeadAttention built with
+ * `{ qkvBias: false, projBias: false }`.
  * @example
  * attn.loadStateDict(fromTorchMultiheadAttention(decodeSafetensors(bytes).tensors));
  */

@@ -133,6 +133,18 @@ describe('MultiHeadAttention', () => {
     attn.dispose();
   });
 
+  it('causal: rejects Tq ≠ Tk instead of choosing a mask alignment silently', () => {
+    const attn = new MultiHeadAttention({ dim: 4, heads: 2, causal: true });
+    tidy(() => {
+      const x = randn([1, 2, 4]);
+      const msg = /causal needs as many keys as queries, got Tq=2 queries and Tk=5 keys.*top-left.*bottom-right/;
+      expect(() => attn.forward(x, { context: randn([1, 5, 4]) })).toThrow(msg);
+      // Same lengths with a context are fine: both alignments agree.
+      expect(attn.forward(x, { context: randn([1, 2, 4]) }).out.shape).toEqual([1, 2, 4]);
+    });
+    attn.dispose();
+  });
+
   it('the fused qkv layout computes the same as separate q, k, v with split weights', () => {
     const fused = new MultiHeadAttention({ dim: 6, heads: 2, fusedQkv: true });
     const split = new MultiHeadAttention({ dim: 6, heads: 2 });

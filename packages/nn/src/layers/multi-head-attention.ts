@@ -17,6 +17,11 @@ export interface MultiHeadAttentionConfig {
   headDim?: number;
   /** Biases on the q, k, v projections (default true; timm's `qkv_bias`). */
   qkvBias?: boolean;
+  /**
+   * A bias on the output projection (default true; timm's `proj_bias`). torch.nn.MultiheadAttention
+   * with `bias=False` has neither: `{ qkvBias: false, projBias: false }`.
+   */
+  projBias?: boolean;
   /** Dropout on the attention probabilities while training (default 0). */
   dropout?: number;
   /** Dropout on the output projection while training (default 0). */
@@ -26,7 +31,11 @@ export interface MultiHeadAttentionConfig {
    * self-attention (kvDim = dim, no context).
    */
   fusedQkv?: boolean;
-  /** Each query attends to keys at positions ≤ its own (decoder self-attention; default false). */
+  /**
+   * Query i attends to keys 0..i only (decoder self-attention; default false). Needs as many keys
+   * as queries (Tq = Tk): forward rejects Tq ≠ Tk rather than pick between torch's top-left
+   * `is_causal` alignment and the engine's bottom-right one (key j ≤ i + Tk − Tq, KV caches).
+   */
   causal?: boolean;
 }
 
@@ -97,7 +106,7 @@ export class MultiHeadAttention extends Module {
 
   constructor(config: MultiHeadAttentionConfig) {
     super();
-    const { dim, heads, qkvBias = true, dropout = 0, projDropout = 0, fusedQkv = false, causal = false } = config;
+    const { dim, heads, qkvBias = true, projBias = true, dropout = 0, projDropout = 0, fusedQkv = false, causal = false } = config;
     if (!(Number.isInteger(dim) && dim > 0 && Number.isInteger(heads) && heads > 0)) {
       throw new RangeError(`MultiHeadAttention: dim and heads must be positive integers, got dim=${dim} heads=${heads}`);
     }
@@ -113,7 +122,7 @@ export class MultiHeadAttention extends Module {
     this.v = fusedQkv ? null : new Linear(kvDim, inner, { bias: qkvBias });
     this.qkv = fusedQkv ? new Linear(dim, 3 * inner, { bias: qkvBias }) : null;
     this.attnDrop = new Dropout(dropout);
-    this.proj = new Linear(inner, dim);
+    this.proj = new Linear(inner, dim, { bias: projBias });
     this.projDrop = new Dropout(projDropout);
     this.dim = dim;
     this.heads = heads;
@@ -127,6 +136,13 @@ export class MultiHeadAttention extends Module {
     const [B, Tq] = this.checkInputs(x, context);
     const [q, k, v] = this.project(x, context); // [B, H, Tq, Dh], [B, H, Tk, Dh] ×2
     const Tk = k.shape[2]!;
+    if (this.causal && Tq !== Tk) {
+      throw new ShapeError(
+        `MultiHeadAttention(dim=${this.dim}, heads=${this.heads}): causal needs as many keys as queries, got Tq=${Tq} queries and Tk=${Tk} keys; ` +
+          "with Tq ≠ Tk the mask's alignment is ambiguous (torch's is_causal: key j ≤ i, top-left; a KV cache: key j ≤ i + Tk − Tq, bottom-right), " +
+          'so pass the mask you mean as attnMask instead',
+      );
+    }
     const mask = this.combineMasks(B, Tq, Tk, keyPaddingMask, attnMask); // broadcasts to [B, H, Tq, Tk]
     const { out, probs } = scaledDotProductAttention(q, k, v, {
       ...(mask ? { mask } : {}),

@@ -1,6 +1,7 @@
 // TransformerLayer: timm's names, pre- vs post-norm composition, and the cross-attention block.
 import { describe, expect, it } from 'vitest';
 import { manualSeed, randn, tensor, tidy, type Tensor } from '@crossmodal/tensor';
+import { activationFn } from './activation.ts';
 import { TransformerLayer } from './transformer-layer.ts';
 
 function expectClose(a: Tensor, b: Tensor, atol = 1e-5): void {
@@ -51,6 +52,41 @@ describe('TransformerLayer', () => {
       expect(row.reduce((a, v) => a + v, 0) / 8).toBeCloseTo(0, 5);
     });
     layer.dispose();
+  });
+
+  it('in training, post-norm drops only the MLP output (BERT), pre-norm also its hidden activations (timm)', () => {
+    const x = randn([2, 3, 8]);
+    for (const norm of ['post', 'pre'] as const) {
+      const layer = new TransformerLayer({ dim: 8, heads: 2, mlpDim: 32, norm, dropout: 0.5 }).train();
+      expect(layer.mlp.actDropout).toBe(norm === 'pre');
+      tidy(() => {
+        manualSeed(7);
+        const { out } = layer.forward(x);
+        // The same by hand with the same seed: BertIntermediate is dense → gelu (no dropout);
+        // BertOutput is dense → dropout → LayerNorm(h + ·). timm's Mlp drops after gelu too.
+        manualSeed(7);
+        const { mlp } = layer;
+        const hidden = (t: Tensor): Tensor => {
+          const a = activationFn('gelu')(mlp.fc1.forward(t));
+          return norm === 'pre' ? mlp.drop.forward(a) : a;
+        };
+        const ffn = (t: Tensor): Tensor => mlp.drop.forward(mlp.fc2.forward(hidden(t)));
+        let ref: Tensor;
+        if (norm === 'post') {
+          const h = layer.norm1.forward(x.add(layer.attn.forward(x).out));
+          ref = layer.norm2.forward(h.add(ffn(h)));
+        } else {
+          const h = x.add(layer.attn.forward(layer.norm1.forward(x)).out);
+          ref = h.add(ffn(layer.norm2.forward(h)));
+        }
+        expectClose(out, ref);
+        // And dropout really ran: in eval mode the output differs.
+        const evalOut = layer.eval().forward(x).out;
+        expect(Array.from(evalOut.dataSync())).not.toEqual(Array.from(out.dataSync()));
+      });
+      layer.dispose();
+    }
+    x.dispose();
   });
 
   it('adds a cross-attention block with its own head count and context width', () => {

@@ -16,7 +16,11 @@ export interface TransformerLayerConfig {
   heads: number;
   /** Hidden width of the MLP (ViT and BERT use 4·D). */
   mlpDim: number;
-  /** Dropout on the attention output projection and in the MLP (default 0). */
+  /**
+   * Dropout on the attention output projection and in the MLP (default 0): pre-norm drops after
+   * the MLP's activation and after fc2 (timm's Mlp), post-norm only after fc2 (BERT's
+   * intermediate has no dropout).
+   */
   dropout?: number;
   /** Dropout on the attention probabilities (default 0). */
   attnDropout?: number;
@@ -98,7 +102,7 @@ export class TransformerLayer extends Module {
       ? new MultiHeadAttention({ dim, heads: config.crossHeads ?? heads, kvDim: config.contextDim ?? dim, ...attention })
       : null;
     this.norm2 = new LayerNorm(dim, { eps });
-    this.mlp = new MLP(dim, mlpDim, dim, { activation, dropout });
+    this.mlp = new MLP(dim, mlpDim, dim, { activation, dropout, actDropout: norm === 'pre' });
     this.norm = norm;
   }
 

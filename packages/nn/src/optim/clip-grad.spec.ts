@@ -54,6 +54,20 @@ describe('clipGradNorm', () => {
     dispose([...ps, ...inf]);
   });
 
+  it('rejects a maxNorm that is NaN, missing, infinite or negative, leaving the gradients alone', async () => {
+    const ps = params([3, 4]);
+    for (const bad of [Number.NaN, undefined, -1, Infinity]) {
+      const msg = `clipGradNorm: maxNorm must be a finite number >= 0, got ${String(bad)}`;
+      expect(() => clipGradNorm(ps, bad as number)).toThrow(msg);
+      await expect(clipGradNormAsync(ps, bad as number)).rejects.toThrow(msg.replace('clipGradNorm', 'clipGradNormAsync'));
+    }
+    expect(grads(ps)).toEqual([[3, 4]]);
+    // 0 is a valid limit: every gradient becomes (almost) zero.
+    clipGradNorm(ps, 0);
+    expect(grads(ps)[0]!.every((v) => Math.abs(v) < 1e-6)).toBe(true);
+    dispose(ps);
+  });
+
   it('has an async twin for backends read asynchronously', async () => {
     const ps = params([3, 4]);
     await expect(clipGradNormAsync(ps, 2.5)).resolves.toBeCloseTo(5, 6);

@@ -18,7 +18,11 @@ function totalNorm(grads: readonly Tensor[], p: number): Tensor {
   return p === Infinity ? acc! : acc!.pow(1 / p);
 }
 
-function gradsOf(what: string, params: readonly Tensor[], normType: number): Tensor[] {
+function gradsOf(what: string, params: readonly Tensor[], maxNorm: number, normType: number): Tensor[] {
+  // NaN would never clip and a negative limit would flip every gradient's sign.
+  if (!(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm >= 0)) {
+    throw new RangeError(`${what}: maxNorm must be a finite number >= 0, got ${String(maxNorm)}`);
+  }
   if (!(normType === Infinity || normType > 0)) throw new RangeError(`${what}: normType must be > 0 or Infinity, got ${normType}`);
   return params.flatMap((p) => (p.grad ? [p.grad] : []));
 }
@@ -57,7 +61,7 @@ function scaleGrads(params: readonly Tensor[], maxNorm: number, norm: number): v
  * opt.step();
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2, { errorIfNonfinite = true }: ClipGradNormOptions = {}): number {
-  const grads = gradsOf('clipGradNorm', params, normType);
+  const grads = gradsOf('clipGradNorm', params, maxNorm, normType);
   if (grads.length === 0) return 0;
   const norm = noGrad(() => tidy(() => totalNorm(grads, normType).item()));
   checkFinite('clipGradNorm', norm, normType, errorIfNonfinite);
@@ -72,7 +76,7 @@ export async function clipGradNormAsync(
   normType = 2,
   { errorIfNonfinite = true }: ClipGradNormOptions = {},
 ): Promise<number> {
-  const grads = gradsOf('clipGradNormAsync', params, normType);
+  const grads = gradsOf('clipGradNormAsync', params, maxNorm, normType);
   if (grads.length === 0) return 0;
   const normT = noGrad(() => tidy(() => totalNorm(grads, normType)));
   let norm: number;

@@ -1,6 +1,6 @@
 // The optimizer base: parameter groups, state dicts that resume exactly, and flat memory.
 import { describe, expect, it } from 'vitest';
-import { keep, manualSeed, memory, randn, tensor, tidy, type Tensor } from '@crossmodal/tensor';
+import { createCpuBackend, keep, manualSeed, memory, randn, tensor, tidy, type Tensor } from '@crossmodal/tensor';
 import { Linear } from '../layers/linear.ts';
 import { Parameter } from '../parameter.ts';
 import { Adam, AdamW } from './adam.ts';
@@ -93,7 +93,32 @@ describe('Optimizer', () => {
       "SGD.loadStateDict: '0.momentumBuffer' has shape [3], parameter 0 has [2]",
     );
     expect(() => opt.loadStateDict({ tensors: { '5.momentumBuffer': t }, meta: { groups, steps: {} } })).toThrow("tensor key '5.momentumBuffer' does not name a parameter index below 1");
-    t.dispose();
+    const ints = tensor([1, 2], undefined, { dtype: 'int32' });
+    expect(() => opt.loadStateDict({ tensors: { '0.momentumBuffer': ints }, meta: { groups, steps: { 0: 1 } } })).toThrow(
+      "SGD.loadStateDict: '0.momentumBuffer' is int32, expected float32 as parameter 0",
+    );
+    expect(opt.stateDict().tensors).toEqual({});
+    for (const x of [t, ints]) x.dispose();
+    p.dispose();
+  });
+
+  it("moves buffers that live on another backend to their parameter's", () => {
+    const p = new Parameter(tensor([1, 2]));
+    const other = createCpuBackend();
+    const buf = tensor([0.5, -1], undefined, { backend: other });
+    expect(buf.backend).not.toBe(p.backend);
+    const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    opt.loadStateDict({ tensors: { '0.momentumBuffer': buf }, meta: { groups: [{ lr: 0.1, params: [0] }], steps: { 0: 1 } } });
+    buf.dispose();
+    const loaded = opt.stateDict().tensors['0.momentumBuffer']!;
+    expect(loaded.backend).toBe(p.backend);
+    expect(Array.from(loaded.dataSync())).toEqual([0.5, -1]);
+    // The next step mixes buffer and gradient: b = 0.9·[0.5, −1] + [1, 1]; p = [1, 2] − 0.1·b.
+    p.grad = keep(tensor([1, 1]));
+    opt.step();
+    expect(Array.from(p.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([0.855, 1.99]);
+    opt.disposeState();
+    p.grad.dispose();
     p.dispose();
   });
 

@@ -155,7 +155,8 @@ export abstract class Optimizer<H extends BaseHyper> {
 
   /**
    * Restores a state from `stateDict` (same groups, same parameter shapes): hyperparameters,
-   * step counts and buffers. The optimizer takes its own handles; the caller keeps `sd`'s.
+   * step counts and buffers (float32, copied to each parameter's backend when they live on
+   * another). The optimizer takes its own handles; the caller keeps `sd`'s.
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const params = this.allParams();
@@ -172,7 +173,9 @@ export abstract class Optimizer<H extends BaseHyper> {
       if (!this.bufferNames.includes(m[2]!)) {
         throw new Error(`${this.name}.loadStateDict: tensor '${key}' is a '${m[2]}' buffer, which ${this.name} does not keep (its buffers: ${this.bufferNames.join(', ')}); is this another optimizer's state?`);
       }
+      if (t.isDisposed) throw new Error(`${this.name}.loadStateDict: '${key}' is a disposed tensor`);
       if (fmt(t.shape) !== fmt(p.shape)) throw new Error(`${this.name}.loadStateDict: '${key}' has shape ${fmt(t.shape)}, parameter ${m[1]} has ${fmt(p.shape)}`);
+      if (t.dtype !== 'float32') throw new TypeError(`${this.name}.loadStateDict: '${key}' is ${t.dtype}, expected float32 as parameter ${m[1]}`);
       byIndex.set(Number(m[1]), [...(byIndex.get(Number(m[1])) ?? []), [m[2]!, t]]);
     }
     // Every hyperparameter is one this optimizer has, of the same kind, and valid: checked on copies
@@ -199,7 +202,8 @@ export abstract class Optimizer<H extends BaseHyper> {
       if (step === undefined && !byIndex.has(i)) return;
       const state = this.stateOf(p);
       state.step = step ?? 0;
-      for (const [name, t] of byIndex.get(i) ?? []) state.buffers.set(name, keep(new Tensor(t)));
+      // On the parameter's backend, as Module.loadStateDict moves values: the update mixes the two.
+      for (const [name, t] of byIndex.get(i) ?? []) state.buffers.set(name, keep(t.backend === p.backend ? new Tensor(t) : t.to(p.backend)));
     });
   }
 

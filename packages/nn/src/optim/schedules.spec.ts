@@ -14,6 +14,15 @@ describe('schedules', () => {
     expect(() => stepLR({ stepSize: 0, gamma: 0.5 })).toThrow('stepLR: stepSize must be a positive integer, got 0');
   });
 
+  it('rejects a gamma or minLr that would give a NaN or negative lr', () => {
+    expect(() => stepLR({ stepSize: 2, gamma: Number.NaN })).toThrow('stepLR: gamma must be a finite number > 0, got NaN');
+    expect(() => stepLR({ stepSize: 2, gamma: -0.5 })).toThrow('stepLR: gamma must be a finite number > 0, got -0.5');
+    expect(() => stepLR({ stepSize: 2, gamma: 0 })).toThrow('stepLR: gamma must be a finite number > 0, got 0');
+    expect(() => cosineLR({ total: 10, minLr: -1e-5 })).toThrow('cosineLR: minLr must be a finite number >= 0, got -0.00001');
+    expect(() => linearDecay({ total: 10, minLr: Number.NaN })).toThrow('linearDecay: minLr must be a finite number >= 0, got NaN');
+    expect(() => linearDecay({ total: 10, minLr: Infinity })).toThrow('linearDecay: minLr must be a finite number >= 0, got Infinity');
+  });
+
   it('cosineLR goes from baseLr to minLr along half a cosine, then stays', () => {
     const s = cosineLR({ total: 100, minLr: 0.1 });
     expect(s(0, 1)).toBe(1);
@@ -23,10 +32,11 @@ describe('schedules', () => {
     expect(s(150, 1)).toBeCloseTo(0.1, 12);
   });
 
-  it('linearWarmup + linearDecay is BERT\'s schedule (warm-up from 0, then down to 0)', () => {
+  it('linearWarmup + linearDecay is BERT\'s schedule, + cosineLR is HF\'s get_cosine_schedule_with_warmup', () => {
     const bert = linearWarmup({ warmup: 10, then: linearDecay({ total: 90 }) });
     expectAll([0, 5, 10, 55, 100, 120].map((t) => bert(t, 2e-4)), [0, 1e-4, 2e-4, 1e-4, 0, 0]);
-    // Warm-up into a cosine (timm's usual ViT recipe).
+    // Warm-up into a cosine: Hugging Face's get_cosine_schedule_with_warmup (timm's
+    // CosineLRScheduler with warmup_prefix=False counts the cosine from step 0 instead).
     const vit = linearWarmup({ warmup: 4, then: cosineLR({ total: 8 }) });
     expectAll([2, 4, 8, 12].map((t) => vit(t, 1)), [0.5, 1, 0.5, 0]);
     expect(linearWarmup({ warmup: 0 })(3, 0.3)).toBe(0.3);
@@ -45,6 +55,23 @@ describe('LRScheduler', () => {
     sched.step();
     expect(sched.currentStep).toBe(2);
     expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.05, 0.5]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('throws, naming the step and group, when a schedule gives a NaN or negative lr, and changes nothing', () => {
+    const a = new Parameter(tensor([1]));
+    const b = new Parameter(tensor([1]));
+    const opt = new SGD([{ params: [a] }, { params: [b], lr: 1 }], { lr: 0.1 });
+    // A hand-written schedule that goes negative from step 2.
+    const sched = new LRScheduler(opt, (step, base) => (step < 2 ? base / 2 : -base));
+    sched.step();
+    expect(() => sched.step()).toThrow('LRScheduler: the schedule gave lr -0.1 at step 2 for group 0 (base lr 0.1), expected a finite number >= 0');
+    expect(sched.currentStep).toBe(1);
+    expect(sched.lastLr).toEqual([0.05, 0.5]);
+    expect(() => new LRScheduler(opt, () => Number.NaN)).toThrow('LRScheduler: the schedule gave lr NaN at step 0 for group 0');
+    expect(() => sched.loadStateDict({ step: 0, baseLrs: [0.1, Number.NaN] })).toThrow('gave lr NaN at step 0 for group 1 (base lr NaN)');
+    expect(sched.stateDict()).toEqual({ step: 1, baseLrs: [0.1, 1] });
     a.dispose();
     b.dispose();
   });

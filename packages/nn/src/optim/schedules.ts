@@ -9,6 +9,11 @@ const positiveInt = (what: string, v: number): void => {
   if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`${what} must be a positive integer, got ${v}`);
 };
 
+const finite = (what: string, v: number, ok: (v: number) => boolean, expected: string): void => {
+  if (!(typeof v === 'number' && Number.isFinite(v) && ok(v))) throw new RangeError(`${what} must be ${expected}, got ${String(v)}`);
+};
+const minLrOk = (what: string, minLr: number): void => finite(`${what}: minLr`, minLr, (v) => v >= 0, 'a finite number >= 0');
+
 /** The base lr at every step. */
 export const constantLR = (): Schedule => (_step, baseLr) => baseLr;
 
@@ -19,6 +24,7 @@ export const constantLR = (): Schedule => (_step, baseLr) => baseLr;
  */
 export function stepLR({ stepSize, gamma }: { stepSize: number; gamma: number }): Schedule {
   positiveInt('stepLR: stepSize', stepSize);
+  finite('stepLR: gamma', gamma, (v) => v > 0, 'a finite number > 0');
   return (step, baseLr) => baseLr * gamma ** Math.floor(step / stepSize);
 }
 
@@ -28,12 +34,14 @@ export function stepLR({ stepSize, gamma }: { stepSize: number; gamma: number })
  */
 export function cosineLR({ total, minLr = 0 }: { total: number; minLr?: number }): Schedule {
   positiveInt('cosineLR: total', total);
+  minLrOk('cosineLR', minLr);
   return (step, baseLr) => minLr + ((baseLr - minLr) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total))) / 2;
 }
 
 /** A straight line from baseLr down to `minLr` over `total` steps, then `minLr`. */
 export function linearDecay({ total, minLr = 0 }: { total: number; minLr?: number }): Schedule {
   positiveInt('linearDecay: total', total);
+  minLrOk('linearDecay', minLr);
   return (step, baseLr) => baseLr - ((baseLr - minLr) * Math.min(step, total)) / total;
 }
 
@@ -76,7 +84,7 @@ export class LRScheduler {
     readonly schedule: Schedule,
   ) {
     this.#baseLrs = optimizer.paramGroups.map((g) => g.lr);
-    this.apply();
+    this.apply(0, this.#baseLrs);
   }
 
   /** Steps taken so far. */
@@ -89,10 +97,10 @@ export class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
-  /** Advances one step (or epoch) and writes the new lrs. */
+  /** Advances one step (or epoch) and writes the new lrs (nothing changes when one is NaN or negative: it throws). */
   step(): void {
+    this.apply(this.#step + 1, this.#baseLrs);
     this.#step++;
-    this.apply();
   }
 
   /** The state to checkpoint. */
@@ -105,14 +113,22 @@ export class LRScheduler {
     if (state.baseLrs.length !== this.optimizer.paramGroups.length) {
       throw new Error(`LRScheduler.loadStateDict: ${state.baseLrs.length} base lrs for ${this.optimizer.paramGroups.length} parameter groups`);
     }
+    this.apply(state.step, state.baseLrs);
     this.#step = state.step;
     this.#baseLrs = [...state.baseLrs];
-    this.apply();
   }
 
-  private apply(): void {
+  /** Writes every group's lr at `step`, after checking them all: a NaN or negative lr changes nothing and throws. */
+  private apply(step: number, baseLrs: readonly number[]): void {
+    const lrs = baseLrs.map((base, i) => {
+      const lr = this.schedule(step, base);
+      if (!(typeof lr === 'number' && Number.isFinite(lr) && lr >= 0)) {
+        throw new RangeError(`LRScheduler: the schedule gave lr ${String(lr)} at step ${step} for group ${i} (base lr ${base}), expected a finite number >= 0`);
+      }
+      return lr;
+    });
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = this.schedule(this.#step, this.#baseLrs[i]!);
+      g.lr = lrs[i]!;
     });
   }
 }

@@ -28,10 +28,21 @@ describe('SGD', () => {
     expectSteps(sgd({ lr: 0.1, momentum: 0.9, nesterov: true }), [[0.905, -2.19], [1.0545, -2.3185], [0.71905, -2.31665]]);
   });
 
+  it('keeps the defaults for options given as undefined', () => {
+    // { dampening: undefined } must not replace the default 0: from step 2, b = 0.9·b + (1 − NaN)·g.
+    const withUndefined = sgd({ lr: 0.1, momentum: 0.9, dampening: undefined, nesterov: undefined, weightDecay: undefined });
+    const plain = sgd({ lr: 0.1, momentum: 0.9 });
+    expect(withUndefined.flat().every(Number.isFinite)).toBe(true);
+    expect(withUndefined).toEqual(plain);
+  });
+
   it('checks its hyperparameters', () => {
     const p = new Parameter(tensor([1]));
     expect(() => new SGD([p], { lr: 0.1, nesterov: true })).toThrow('SGD: nesterov needs momentum > 0 and dampening 0, got momentum=0 dampening=0');
     expect(() => new SGD([p], { lr: -1 })).toThrow('SGD: lr must be >= 0, got -1');
+    expect(() => new SGD([p], { lr: 0.1, momentum: 0.9, dampening: Number.NaN })).toThrow('SGD: dampening must be a finite number, got NaN');
+    expect(() => new SGD([{ params: [p], dampening: Infinity }], { lr: 0.1 })).toThrow('SGD: dampening must be a finite number, got Infinity');
+    expect(() => new SGD([p], { lr: 0.1, momentum: Infinity })).toThrow('SGD: momentum must be a finite number >= 0, got Infinity');
     expect(() => new SGD([], { lr: 1 })).toThrow('SGD: got no parameters to optimize');
     expect(() => new SGD([p, p], { lr: 1 })).toThrow(/appears in more than one place/);
     p.dispose();

@@ -1,6 +1,6 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay, step for step as torch.optim.SGD.
 import type { Tensor } from '@crossmodal/tensor';
-import { Optimizer, type BaseHyper, type ParamState, type ParamsInput } from './optimizer.ts';
+import { Optimizer, stripUndefined, type BaseHyper, type ParamState, type ParamsInput } from './optimizer.ts';
 
 /** SGD's hyperparameters (torch.optim.SGD's, camelCased). */
 export interface SGDHyper extends BaseHyper {
@@ -44,12 +44,17 @@ export class SGD extends Optimizer<SGDHyper> {
   protected readonly bufferNames = ['momentumBuffer'] as const;
 
   constructor(params: ParamsInput<SGDHyper>, options: SGDOptions) {
-    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+    // stripUndefined: `{ dampening: undefined }` keeps the default 0 instead of turning into NaN.
+    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...stripUndefined(options) } as SGDHyper);
   }
 
   protected override validate(group: SGDHyper): void {
     super.validate(group);
-    if (!(group.momentum >= 0)) throw new RangeError(`SGD: momentum must be >= 0, got ${group.momentum}`);
+    if (!(group.momentum >= 0 && Number.isFinite(group.momentum))) throw new RangeError(`SGD: momentum must be a finite number >= 0, got ${group.momentum}`);
+    // torch accepts any dampening; a NaN or infinite one would poison the momentum buffer.
+    if (!(typeof group.dampening === 'number' && Number.isFinite(group.dampening))) {
+      throw new RangeError(`SGD: dampening must be a finite number, got ${String(group.dampening)}`);
+    }
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
       throw new RangeError(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum=${group.momentum} dampening=${group.dampening}`);
     }
