@@ -1,13 +1,14 @@
 // JsonlLogger: one JSON line per event, in order, on disk as each event happens; path defaults.
 import type { TrainEvent } from '@crossmodal/core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Subject } from 'rxjs';
+import { config as rxjsConfig, Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonlLogger, toJsonLine } from './jsonl-logger.ts';
 import type { LineSink } from './line-sink.ts';
+import { openFileSink } from './node-file-sink.ts';
 
 const at = new Date('2025-01-02T03:04:05.678Z');
 const start = (outputDir?: string): TrainEvent => ({
@@ -107,5 +108,37 @@ describe('JsonlLogger', () => {
 
   it('writes non-finite numbers as null, as JSON has none', () => {
     expect(JSON.parse(toJsonLine({ ...batch, loss: Number.NaN } as TrainEvent, at)).loss).toBeNull();
+  });
+
+  it('names the file and the reason when it cannot open or write it', () => {
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, '');
+    expect(() => openFileSink(join(blocker, 'events.jsonl'))).toThrow(new RegExp(`^jsonl logger: cannot open '${blocker}/events.jsonl' for appending: .*(EEXIST|ENOTDIR)`));
+    if (!existsSync('/dev/full')) return; // Linux's always-full device: every write fails with ENOSPC
+    const sink = openFileSink('/dev/full');
+    expect(() => sink.append('{}')).toThrow(/^jsonl logger: cannot write to '\/dev\/full': .*ENOSPC/);
+    // fsync of a character device fails (EINVAL) too; the descriptor is closed all the same.
+    expect(() => sink.close()).toThrow(/^jsonl logger: cannot flush and close '\/dev\/full': /);
+    expect(() => sink.append('{}')).toThrow("jsonl logger: /dev/full is already closed");
+  });
+
+  it('reports a failing sink once, then drops the events after it', async () => {
+    const reported: unknown[] = [];
+    const saved = rxjsConfig.onUnhandledError;
+    rxjsConfig.onUnhandledError = (error) => void reported.push(error);
+    try {
+      let appended = 0;
+      const logger = new JsonlLogger({ path: 'x.jsonl', openSink: () => ({ append: () => { appended++; throw new Error('disk full'); }, close: () => undefined }) });
+      const bus = new Subject<TrainEvent>();
+      logger.attach(bus);
+      bus.next(start());
+      bus.next(batch);
+      bus.next(end);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported.map((e) => (e as Error).message)).toEqual(['disk full']);
+      expect(appended).toBe(1);
+    } finally {
+      rxjsConfig.onUnhandledError = saved;
+    }
   });
 });

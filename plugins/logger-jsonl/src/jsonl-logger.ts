@@ -41,6 +41,7 @@ export class JsonlLogger implements Logger {
   #sink: LineSink | undefined;
   #pending: string[] | undefined = [];
   #openedPath: string | undefined;
+  #broken = false;
 
   constructor(options: JsonlLoggerOptions = {}) {
     this.#path = options.path;
@@ -67,10 +68,16 @@ export class JsonlLogger implements Logger {
   }
 
   #write(event: TrainEvent): void {
+    if (this.#broken) return; // reported once (it fails the run); the events after it are dropped
     const line = toJsonLine(event, this.#now());
-    if (event.type === 'run-start' && !this.#sink) this.#start(event.outputDir);
-    if (this.#sink) this.#sink.append(line);
-    else this.#pending?.push(line);
+    try {
+      if (event.type === 'run-start' && !this.#sink) this.#start(event.outputDir);
+      if (this.#sink) this.#sink.append(line);
+      else this.#pending?.push(line);
+    } catch (error) {
+      this.#broken = true;
+      throw error;
+    }
   }
 
   #start(outputDir: string | undefined): void {

@@ -13,20 +13,40 @@ import type { LineSink } from './line-sink.ts';
  * sink.close();
  */
 export function openFileSink(path: string): LineSink {
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number | undefined = openSync(path, 'a');
+  let fd: number | undefined = failingWith(`cannot open '${path}' for appending`, () => {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a');
+  });
   return {
     append(line) {
       if (fd === undefined) throw new Error(`jsonl logger: ${path} is already closed`);
       const bytes = new TextEncoder().encode(`${line}\n`);
+      const at = fd;
       // NOTE: writeSync may write fewer bytes than asked (a full disk, a pipe); loop until done.
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      failingWith(`cannot write to '${path}'`, () => {
+        for (let off = 0; off < bytes.length; ) off += writeSync(at, bytes, off, bytes.length - off);
+      });
     },
     close() {
       if (fd === undefined) return;
-      fsyncSync(fd);
-      closeSync(fd);
+      const at = fd;
       fd = undefined;
+      failingWith(`cannot flush and close '${path}'`, () => {
+        try {
+          fsyncSync(at);
+        } finally {
+          closeSync(at);
+        }
+      });
     },
   };
+}
+
+/** Runs `io`, turning a failure into an error that names the file and the OS's reason (EACCES, ENOSPC…). */
+function failingWith<T>(what: string, io: () => T): T {
+  try {
+    return io();
+  } catch (error) {
+    throw new Error(`jsonl logger: ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

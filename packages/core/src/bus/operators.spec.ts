@@ -41,6 +41,13 @@ describe('throughput', () => {
       expectObservable(events.pipe(throughput(2))).toBe('x-y-z|', { x: 64, y: 16 / 0.375, z: 40 / 0.75 });
     });
   });
+
+  it("with a window of 1 gives each step's own rate, not the average so far", () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const events = cold<TrainEvent>('a-b-c|', { a: batchEnd(1, 1, 64, 8), b: batchEnd(2, 1, 32, 8), c: batchEnd(3, 1, 64, 32) });
+      expectObservable(events.pipe(throughput(1))).toBe('x-y-z|', { x: 64, y: 32, z: 64 });
+    });
+  });
 });
 
 describe('metricSeries', () => {

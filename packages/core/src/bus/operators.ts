@@ -27,7 +27,7 @@ export const throughput = (window = 20): OperatorFunction<TrainEvent, number> =>
     ofType('batch-end'),
     scan((recent: { examples: number; seconds: number }[], e) => {
       const seconds = e.examplesPerSecond > 0 ? e.batchSize / e.examplesPerSecond : 0;
-      return [...recent.slice(1 - window), { examples: e.batchSize, seconds }];
+      return [...recent, { examples: e.batchSize, seconds }].slice(-window);
     }, []),
     map((recent) => {
       const examples = recent.reduce((n, r) => n + r.examples, 0);

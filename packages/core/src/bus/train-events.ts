@@ -28,7 +28,8 @@ export type TrainEvent =
   | { readonly type: 'epoch-end'; readonly epoch: number; readonly step: number }
   | { readonly type: 'eval-end'; readonly epoch: number; readonly step: number; readonly split: string; readonly metrics: Readonly<Record<string, number>> }
   | { readonly type: 'checkpoint-saved'; readonly epoch: number; readonly step: number; readonly path: string; readonly kind: 'best' | 'last' | 'interrupt' }
-  | { readonly type: 'lr-changed'; readonly step: number; readonly lr: number; readonly reason: string }
+  /** A set-lr was obeyed: `baseLr` is the lr it asked for, `lr` the one applied (the schedule's factor at this step times baseLr). */
+  | { readonly type: 'lr-changed'; readonly step: number; readonly lr: number; readonly baseLr?: number; readonly reason: string }
   /** A resumed run restored its checkpoint: it goes on from `step` (a log appended to by several processes is cut there). */
   | { readonly type: 'restored'; readonly epoch: number; readonly step: number; readonly location: string }
   | { readonly type: 'paused'; readonly step: number }

@@ -34,5 +34,23 @@ describe('TrainingBus', () => {
     bus.hold(Promise.resolve());
     await expect(bus.settle()).rejects.toThrow('disk full');
     await expect(bus.settle()).resolves.toBeUndefined();
+    bus.fail(new Error('subscriber threw'));
+    expect(bus.failing).toBe(true);
+    await expect(bus.settle()).rejects.toThrow('subscriber threw');
+    expect(bus.failing).toBe(false);
+  });
+
+  it('keeps commands sent before anyone listens and replays them, in order, to the first subscribers', () => {
+    const bus = new TrainingBus();
+    bus.send({ type: 'pause' });
+    bus.send({ type: 'stop', reason: 'early' });
+    const first: TrainCommand[] = [];
+    const second: TrainCommand[] = [];
+    bus.commands$.subscribe((c) => first.push(c));
+    bus.send({ type: 'resume' });
+    bus.commands$.subscribe((c) => second.push(c));
+    bus.send({ type: 'set-lr', lr: 1, reason: 'x' });
+    expect(first.map((c) => c.type)).toEqual(['pause', 'stop', 'resume', 'set-lr']);
+    expect(second.map((c) => c.type)).toEqual(['set-lr']);
   });
 });

@@ -126,6 +126,13 @@ const modeOf = (metric: string, metrics: readonly Metric[], given?: MetricMode):
   return given ?? (known ? (known.higherIsBetter ? 'max' : 'min') : undefined);
 };
 
+/** Whether each metric an evaluation reports (its name, and `ema/<name>`) is better larger or smaller. */
+const metricModes = (metrics: readonly Metric[]): Record<string, MetricMode> =>
+  Object.fromEntries(metrics.flatMap((m) => {
+    const mode: MetricMode = m.higherIsBetter ? 'max' : 'min';
+    return [[m.name, mode], [`${EMA_METRIC_PREFIX}${m.name}`, mode]];
+  }));
+
 /** Builds model, optimizer, evaluator, trainer and services on `bus`; everything is disposed if one fails. */
 export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: RunLoaders; bus: TrainingBus; store: CheckpointStore; context: CreateContext; configHash: string }): RunParts {
   const { loaders, bus, store, context, configHash } = io;
@@ -140,15 +147,6 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
     const evaluator = loaders.eval && metrics.length > 0
       ? new Evaluator({ model, loader: loaders.eval, metrics, split: config.data.eval?.split ?? 'eval', bus, ...(ema && emaConfig ? { ema: { weights: ema, evaluate: emaConfig.evaluate } } : {}) })
       : undefined;
-    const { epochs, maxSteps, gradAccumulation, clipGradNorm, evalEvery } = config.train;
-    const trainer = new Trainer({
-      model, optimizer, loader: loaders.train, bus, epochs, gradAccumulation,
-      ...(ema ? { ema } : {}),
-      ...(maxSteps !== undefined ? { maxSteps } : {}),
-      ...(clipGradNorm !== undefined ? { clipGradNorm } : {}),
-      ...(evaluator ? { evaluator } : {}),
-      ...(evalEvery ? { evalEvery } : {}),
-    });
     const totalSteps = runSteps(config, loaders);
     const warmup = config.schedule?.warmupSteps ?? 0;
     if (warmup > 0 && warmup >= totalSteps) {
@@ -158,7 +156,16 @@ export function buildRun(runtime: Runtime, config: RunConfig, io: { loaders: Run
       });
     }
     const schedule = new LrSchedule(bus, optimizer, scheduleFromSpec(config.schedule, totalSteps));
-    const aggregator = new MetricAggregator(bus);
+    const { epochs, maxSteps, gradAccumulation, clipGradNorm, evalEvery } = config.train;
+    const trainer = new Trainer({
+      model, optimizer, loader: loaders.train, bus, epochs, gradAccumulation, schedule,
+      ...(ema ? { ema } : {}),
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
+      ...(clipGradNorm !== undefined ? { clipGradNorm } : {}),
+      ...(evaluator ? { evaluator } : {}),
+      ...(evalEvery ? { evalEvery } : {}),
+    });
+    const aggregator = new MetricAggregator(bus, metricModes(metrics));
     const parts: Stateful[] = [trainer, schedule, generatorState, aggregator];
     const stopping = config.earlyStopping;
     if (stopping) {

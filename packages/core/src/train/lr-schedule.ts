@@ -55,7 +55,8 @@ export function scheduleFromSpec(spec: ScheduleSpec | undefined, totalSteps: num
 
 /**
  * Sets the optimizer's lr from a schedule: at creation for step 0, then on every batch-end for the
- * next step. A set-lr command (seen as lr-changed) makes the new lr the schedule's base lr.
+ * next step. A set-lr command makes the new lr the schedule's base lr: the trainer calls `rebase`
+ * (pass the schedule as the Trainer's `schedule`); an lr-changed from elsewhere rebases it too.
  * @example
  * const schedule = new LrSchedule(bus, optimizer, scheduleFromSpec({ name: 'cosine' }, totalSteps));
  */
@@ -69,7 +70,7 @@ export class LrSchedule implements Stateful {
     this.#scheduler = new LRScheduler(optimizer, schedule);
     this.#subscription = bus.events$.subscribe((e) => {
       if (e.type === 'batch-end') this.#scheduler.step();
-      else if (e.type === 'lr-changed') this.#rebase(e.lr);
+      else if (e.type === 'lr-changed') this.rebase(e.baseLr ?? e.lr);
     });
   }
 
@@ -78,7 +79,8 @@ export class LrSchedule implements Stateful {
     return this.#scheduler.lastLr;
   }
 
-  #rebase(lr: number): void {
+  /** Makes `lr` the base lr of every group and writes the lr the schedule gives it at the current step. */
+  rebase(lr: number): void {
     const { step, baseLrs } = this.#scheduler.stateDict();
     this.#scheduler.loadStateDict({ step, baseLrs: baseLrs.map(() => lr) });
   }

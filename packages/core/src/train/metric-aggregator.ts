@@ -3,7 +3,7 @@
 import type { Subscription } from 'rxjs';
 import type { TrainEvent } from '../bus/train-events.ts';
 import type { TrainingBus } from '../bus/training-bus.ts';
-import { defaultMode } from './metric-monitor.ts';
+import { defaultMode, type MetricMode } from './metric-monitor.ts';
 import { isObject, type JsonValue, type Stateful } from './state.ts';
 
 /** One epoch's summary. */
@@ -39,7 +39,11 @@ export class MetricAggregator implements Stateful {
   #best: Record<string, number> = {};
   readonly #history: EpochSummary[] = [];
 
-  constructor(bus: TrainingBus) {
+  /**
+   * @param modes whether each metric is better larger (`max`) or smaller (`min`), by its eval-end key
+   * (a run passes its metrics' higherIsBetter); a metric not in it goes by its name (see defaultMode).
+   */
+  constructor(bus: TrainingBus, private readonly modes: Readonly<Record<string, MetricMode>> = {}) {
     this.#subscription = bus.events$.subscribe((e) => this.#on(e));
   }
 
@@ -53,7 +57,7 @@ export class MetricAggregator implements Stateful {
       for (const [name, value] of Object.entries(e.metrics)) {
         if (Number.isNaN(value)) continue; // never a best, and never in the way of a later one
         const best = this.#best[name];
-        const better = best === undefined || (defaultMode(name) === 'max' ? value > best : value < best);
+        const better = best === undefined || ((this.modes[name] ?? defaultMode(name)) === 'max' ? value > best : value < best);
         if (better) this.#best[name] = value;
       }
     } else if (e.type === 'epoch-end') {

@@ -287,6 +287,8 @@ describe('createPipeline', () => {
     expect(events.filter((e) => e.type === 'error')).toEqual([
       expect.objectContaining({ fatal: false, message: 'run end: closing dataset 2 of 2: closing-blobs (test): planned failure to close' }),
     ]);
+    // Reported inside the run: run-end stays the last event.
+    expect(marble(events).slice(-2)).toBe('xR');
     // Evaluating a checkpoint closes the evaluation set it made.
     const evaluated = parseRunConfig(baseConfig(dir, { data: { ...data, eval: { name: 'closing-blobs', split: 'val' } } }), 'test');
     await evaluateCheckpoint(createTestRuntime([testPlugin]), evaluated, { checkpoint: join(dir, 'checkpoints', 'last') });

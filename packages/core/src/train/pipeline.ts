@@ -1,7 +1,7 @@
 // A run built in code: createPipeline(runtime, config) selects the backend, builds everything from
 // the runtime's registries, attaches loggers, emits run-start … run-end and resumes from checkpoints.
 import { manualSeed, setBackend, type Backend } from '@crossmodal/tensor';
-import type { Observable, Subscription } from 'rxjs';
+import { config as rxjsConfig, type Observable, type Subscription } from 'rxjs';
 import { everyNthStep } from '../bus/operators.ts';
 import type { TrainEvent } from '../bus/train-events.ts';
 import { TrainingBus } from '../bus/training-bus.ts';
@@ -73,6 +73,32 @@ async function nodeFiles(dir: string): Promise<RunFiles> {
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** One turn of the host's event loop: errors RxJS reports from a timer (a throwing subscriber) land first. */
+const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The buses of the runs in progress. RxJS catches what a subscriber's next() throws and rethrows it
+ * from a timer, which would kill the process with no cleanup; while runs are in progress it fails
+ * them instead (all of them: the error does not say whose subscriber threw).
+ */
+const runningBuses = new Set<TrainingBus>();
+let outsideHandler: typeof rxjsConfig.onUnhandledError = null;
+const failRunning = (error: unknown): void => {
+  for (const bus of runningBuses) bus.fail(error);
+};
+
+/** Routes RxJS's unhandled errors into `bus` until the returned function is called. */
+function routeUnhandledErrors(bus: TrainingBus): () => void {
+  if (runningBuses.size === 0) {
+    outsideHandler = rxjsConfig.onUnhandledError;
+    rxjsConfig.onUnhandledError = failRunning;
+  }
+  runningBuses.add(bus);
+  return () => {
+    runningBuses.delete(bus);
+    if (runningBuses.size === 0 && rxjsConfig.onUnhandledError === failRunning) rxjsConfig.onUnhandledError = outsideHandler;
+  };
+}
 
 /**
  * Builds a run. Nothing happens until `run()`.
@@ -94,6 +120,7 @@ class RunPipeline implements Pipeline {
   #stopReason: string | undefined;
   #parts: RunParts | undefined;
   #loaders: RunLoaders | undefined;
+  #datasetsClosed = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -120,25 +147,33 @@ class RunPipeline implements Pipeline {
     });
     let previous: Backend | undefined;
     const loggers: Logger[] = [];
+    // A subscriber that throws fails the run at its next step boundary (see routeUnhandledErrors).
+    const unroute = routeUnhandledErrors(this.bus);
+    let failed = false;
     try {
       const selection = await this.runtime.backends.select(this.config.backend, this.config.backendOptions);
       previous = setBackend(selection.backend);
       const result = await this.#run(selection, loggers);
       return { ...result, checkpoints: saved };
     } catch (error) {
+      failed = true;
+      await this.#closeDatasets();
       this.#fail(error);
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       watch.unsubscribe();
-      for (const failure of await closeDatasets(this.#loaders?.datasets ?? [])) {
-        this.bus.emit({ type: 'error', fatal: false, message: `run end: ${failure.message}` });
-      }
+      await this.#closeDatasets();
       this.bus.complete();
       await Promise.allSettled(loggers.map((l) => l.close()));
       this.#parts?.optimizer.disposeState();
       this.#parts?.ema?.dispose();
       if (previous) setBackend(previous);
+      // A subscriber that threw on run-end (or later) is reported after it: the run's outcome is
+      // out, so it rejects run() instead (a failed run already rejects with its own error).
+      await macrotask();
+      unroute();
+      if (!failed && this.bus.failing) await this.bus.settle();
     }
   }
 
@@ -163,6 +198,11 @@ class RunPipeline implements Pipeline {
     });
     if (this.#stopReason !== undefined || this.options.signal?.aborted) this.stop(this.#stopReason ?? 'aborted before the run started');
     const outcome = await parts.trainer.run();
+    // A subscriber that threw during the last events is reported from a timer: let it land.
+    await macrotask();
+    await bus.settle();
+    // Before run-end, the last event of a run: a failure to close is reported inside the run.
+    await this.#closeDatasets();
     const metrics = parts.aggregator.summary();
     const { status, epoch, step, reason } = outcome;
     bus.emit({ type: 'run-end', status, epoch, step, ...(reason !== undefined ? { reason } : {}), metrics });
@@ -189,6 +229,15 @@ class RunPipeline implements Pipeline {
     }
     restoreCheckpoint(data, { model: parts.model, optimizer: parts.optimizer, parts: parts.parts, ema: parts.ema });
     this.bus.emit({ type: 'restored', epoch: data.meta.epoch, step: data.meta.step, location });
+  }
+
+  /** Closes the datasets once, reporting each failure to close as a non-fatal error event. */
+  async #closeDatasets(): Promise<void> {
+    if (this.#datasetsClosed) return;
+    this.#datasetsClosed = true;
+    for (const failure of await closeDatasets(this.#loaders?.datasets ?? [])) {
+      this.bus.emit({ type: 'error', fatal: false, message: `run end: ${failure.message}` });
+    }
   }
 
   #fail(error: unknown): void {

@@ -15,10 +15,13 @@ export class RunControl {
   readonly #subscription: Subscription;
   #wake: (() => void) | undefined;
   #stopReason: string | undefined;
+  #disposed = false;
 
   constructor(
     private readonly bus: TrainingBus,
     private readonly optimizer: Optimizer<BaseHyper>,
+    /** The lr schedule a set-lr rebases, if any. */
+    private readonly schedule?: { rebase(lr: number): void },
   ) {
     this.#subscription = bus.commands$.subscribe((command) => {
       this.#queue.push(command);
@@ -47,8 +50,15 @@ export class RunControl {
       const command = this.#queue.shift();
       if (!command) {
         if (!paused) return false;
-        await new Promise<void>((resolve) => (this.#wake = resolve));
-        this.#wake = undefined;
+        // A pending promise holds nothing open: without a timer, Node would exit mid-pause.
+        const keepAlive = setInterval(() => undefined, 60_000);
+        try {
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        } finally {
+          clearInterval(keepAlive);
+          this.#wake = undefined;
+        }
+        if (this.#disposed) return true;
         continue;
       }
       if (command.type === 'stop') this.#stopReason = command.reason;
@@ -71,11 +81,14 @@ export class RunControl {
       return;
     }
     for (const group of this.optimizer.paramGroups) group.lr = lr;
-    this.bus.emit({ type: 'lr-changed', step, lr, reason });
+    // A schedule takes `lr` as its new base and applies its own factor at this step.
+    this.schedule?.rebase(lr);
+    this.bus.emit({ type: 'lr-changed', step, lr: this.optimizer.paramGroups[0]?.lr ?? lr, baseLr: lr, reason });
   }
 
   /** Stops listening to the bus. */
   dispose(): void {
+    this.#disposed = true;
     this.#subscription.unsubscribe();
     this.#wake?.();
   }

@@ -126,6 +126,9 @@ describe('LrSchedule', () => {
     other.schedule.loadState(schedule.state());
     expect(other.schedule.lr).toEqual([2]);
     expect(other.schedule.state()).toEqual({ step: 2, baseLrs: [4] });
+    // The trainer's lr-changed carries the lr asked for as baseLr (lr is what the schedule applied).
+    bus.emit({ type: 'lr-changed', step: 2, lr: 4, baseLr: 8, reason: 'manual' });
+    expect(schedule.lr).toEqual([4]);
   });
 
   it('builds cosine to minLr and rejects a step schedule without stepSize', () => {
@@ -158,6 +161,13 @@ describe('MetricAggregator', () => {
     const copy = new MetricAggregator(new TrainingBus());
     copy.loadState(agg.state());
     expect(copy.summary()).toEqual(agg.summary());
+  });
+
+  it('keeps the best of each metric in the direction it is given, whatever its name', () => {
+    const bus = new TrainingBus();
+    const agg = new MetricAggregator(bus, { mse: 'min', 'ema/mse': 'min', loss: 'max' });
+    for (const [step, mse] of [[1, 0.5], [2, 0.2], [3, 0.3]] as const) bus.emit(evalEnd(step, { mse, 'ema/mse': mse, loss: mse, accuracy: mse }));
+    expect(agg.summary()).toMatchObject({ 'best-mse': 0.2, 'best-ema/mse': 0.2, 'best-loss': 0.5, 'best-accuracy': 0.5 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SGD } from '@crossmodal/nn';
 import { memory } from '@crossmodal/tensor';
 import { expectAllClose } from '@crossmodal/tensor/testing';
@@ -53,6 +53,32 @@ describe('Trainer', () => {
     expect(events[3]).toEqual({ type: 'resumed', step: 1 });
   });
 
+  it('holds a ref\'d timer while paused, so the host does not exit, and clears it on resume', async () => {
+    const { trainer, bus } = makeRun({ size: 16, batchSize: 4, epochs: 1 });
+    const setSpy = vi.spyOn(globalThis, 'setInterval');
+    const clearSpy = vi.spyOn(globalThis, 'clearInterval');
+    try {
+      let heldWhilePaused = false;
+      bus.events$.subscribe((e) => {
+        if (e.type === 'batch-end' && e.step === 2) bus.send({ type: 'pause' });
+        if (e.type === 'paused') {
+          setTimeout(() => {
+            const timer = setSpy.mock.results[0]?.value as NodeJS.Timeout | undefined;
+            heldWhilePaused = timer?.hasRef() === true && clearSpy.mock.calls.length === 0;
+            bus.send({ type: 'resume' });
+          }, 5);
+        }
+      });
+      expect(await trainer.run()).toMatchObject({ status: 'completed', step: 4 });
+      expect(heldWhilePaused).toBe(true);
+      expect(setSpy).toHaveBeenCalledTimes(1);
+      expect(clearSpy).toHaveBeenCalledWith(setSpy.mock.results[0]?.value);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
+  });
+
   it('obeys a stop sent while paused', async () => {
     const { trainer, events, bus } = makeRun({ size: 16, batchSize: 4, epochs: 1 });
     bus.events$.subscribe((e) => {
@@ -71,7 +97,7 @@ describe('Trainer', () => {
     });
     await trainer.run();
     expect(events.flatMap((e) => (e.type === 'batch-end' ? [e.lr] : []))).toEqual([0.1, 0.1, 0.025, 0.025, 0.025, 0.025]);
-    expect(events.find((e) => e.type === 'lr-changed')).toEqual({ type: 'lr-changed', step: 2, lr: 0.025, reason: 'manual' });
+    expect(events.find((e) => e.type === 'lr-changed')).toEqual({ type: 'lr-changed', step: 2, lr: 0.025, baseLr: 0.025, reason: 'manual' });
     expect(events.find((e) => e.type === 'error')).toMatchObject({ fatal: false, message: expect.stringContaining('set-lr: lr must be a finite number >= 0, got -1') });
     expect(optimizer.paramGroups.every((g) => g.lr === 0.025)).toBe(true);
   });
@@ -108,6 +134,13 @@ describe('Trainer', () => {
     expect(trainer.totalSteps).toBe(3);
     expect(await trainer.run()).toMatchObject({ status: 'completed', step: 3, epoch: 0 });
     expect(marble(events)).toBe('Ebbbt');
+  });
+
+  it('ends the epoch (its evaluation and epoch-end) when maxSteps lands on its last step', async () => {
+    const { trainer, events } = makeRun({ size: 16, batchSize: 4, epochs: 3, evalSize: 8, trainer: { maxSteps: 4 } });
+    expect(await trainer.run()).toMatchObject({ status: 'completed', step: 4, epoch: 1 });
+    expect(marble(events)).toBe('Ebbbbvet');
+    expect(events.at(-2)).toEqual({ type: 'epoch-end', epoch: 0, step: 4 });
   });
 
   it('rejects when a step throws, and leaves no stray tensors behind', async () => {

@@ -45,6 +45,8 @@ export interface TrainerOptions {
   readonly evalEvery?: EvalEvery;
   /** Milliseconds clock for throughput (default `performance.now`). */
   readonly now?: () => number;
+  /** The lr schedule, which a set-lr command rebases (the lr-changed event then carries the lr it applied). */
+  readonly schedule?: { rebase(lr: number): void };
 }
 
 /** How a training loop ended. */
@@ -99,7 +101,7 @@ export class Trainer implements Stateful {
     this.#accumulation = options.gradAccumulation ?? 1;
     this.#now = options.now ?? (() => performance.now());
     // Listening from construction: commands sent before run() (a stop during setup) are kept.
-    this.#control = new RunControl(options.bus, options.optimizer);
+    this.#control = new RunControl(options.bus, options.optimizer, options.schedule);
   }
 
   /** Where the run is. */
@@ -131,6 +133,7 @@ export class Trainer implements Stateful {
     const control = this.#control;
     try {
       model.train();
+      await this.#resumeEvaluation();
       let stopped = await control.boundary(this.#pos.step);
       while (!stopped && !this.#finished()) stopped = await this.#epoch(control);
       if (!stopped && evaluator && this.#lastEvalStep !== this.#pos.step) await this.#evaluate();
@@ -173,7 +176,8 @@ export class Trainer implements Stateful {
       if (this.#pos.batchInEpoch - groupStart < groupSize) continue;
       await this.#step(losses, examples, this.#now() - started);
       if (await this.#afterStep(control)) return true;
-      if (this.#finished()) return false;
+      // On the epoch's last step the epoch still ends (its evaluation, epoch-end, its checkpoint).
+      if (this.#finished() && this.#pos.batchInEpoch < total) return false;
       [losses, examples, started] = [[], 0, this.#now()];
     }
     await this.#endEpoch(epoch);
@@ -221,6 +225,17 @@ export class Trainer implements Stateful {
     const examplesPerSecond = ms > 0 ? (examples * 1000) / ms : 0;
     bus.emit({ type: 'batch-end', epoch: this.#pos.epoch, step: this.#pos.step, loss, lr, examplesPerSecond, batchSize: examples });
     await bus.settle();
+  }
+
+  /**
+   * A run resumed from a checkpoint written at a step whose every-N-steps evaluation had not run yet
+   * (a `last` checkpoint is written at batch-end, before it) runs that evaluation first, as the
+   * uninterrupted run did, so the best checkpoint, early stopping and the metrics see it.
+   */
+  async #resumeEvaluation(): Promise<void> {
+    const every = this.options.evalEvery?.steps;
+    const { step } = this.#pos;
+    if (this.options.evaluator && every !== undefined && step > 0 && step % every === 0 && this.#lastEvalStep !== step) await this.#evaluate();
   }
 
   /** Evaluation every N steps, then the commands; resolves true when a stop was obeyed. */
