@@ -25,6 +25,33 @@ describe('RunSummaryCollector', () => {
     expect(formatRunSummary(s)).toBe('test accuracy 86.51% on backend native: 200 training images in 2:05, 50 images/s over 0:04 of training steps');
   });
 
+  it('times the steps after an evaluation every N steps (no epoch-start follows it) and leaves pauses out', () => {
+    let now = 0;
+    const c = new RunSummaryCollector(() => now);
+    const at = (t: number, e: Parameters<RunSummaryCollector['observe']>[0]): void => {
+      now = t;
+      c.observe(e);
+    };
+    const batch = (step: number) => ({ type: 'batch-end', epoch: 0, step, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 10 }) as const;
+    at(0, { type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
+    at(0, { type: 'epoch-start', epoch: 0, step: 0 });
+    at(1000, batch(1));
+    at(50_000, { type: 'eval-end', epoch: 0, step: 1, split: 'test', metrics: { accuracy: 0.5 } });
+    at(51_000, batch(2)); // 1 s of training after the evaluation
+    at(51_500, { type: 'paused', step: 2 });
+    at(80_000, { type: 'resumed', step: 2 });
+    at(81_000, batch(3)); // 0.5 s before the pause and 1 s after it
+    expect(c.summary()).toMatchObject({ examples: 30, trainSeconds: 3.5 });
+  });
+
+  it('takes a resumed run\'s start from its restored event', () => {
+    const c = new RunSummaryCollector(() => 0);
+    c.observe({ type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
+    c.observe({ type: 'restored', epoch: 3, step: 300, location: 'runs/x/checkpoints/last' });
+    c.observe({ type: 'batch-end', epoch: 3, step: 350, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 64 }); // logEvery 50
+    expect(c.summary().startStep).toBe(300);
+  });
+
   it('says when the run was resumed, and writes an hour or more as h:mm:ss', () => {
     const c = new RunSummaryCollector(() => 0);
     c.observe({ type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });

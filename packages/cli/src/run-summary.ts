@@ -43,6 +43,9 @@ export class RunSummaryCollector {
       case 'epoch-start':
         this.#segmentStart = t;
         return;
+      case 'restored':
+        this.#startStep = e.step;
+        return;
       case 'batch-end':
         this.#startStep ??= e.step - 1;
         this.#examples += e.batchSize;
@@ -52,7 +55,17 @@ export class RunSummaryCollector {
       case 'eval-end':
         this.#split = e.split;
         this.#metrics = e.metrics;
-        this.#segmentStart = undefined; // the evaluation's time is not training time
+        // The evaluation's time is not training time: the next step is timed from its end (an
+        // evaluation every N steps is followed by no epoch-start).
+        this.#segmentStart = t;
+        return;
+      case 'paused':
+        // Neither is a pause: the time up to it counts, the pause does not.
+        if (this.#segmentStart !== undefined) this.#trainMs += t - this.#segmentStart;
+        this.#segmentStart = undefined;
+        return;
+      case 'resumed':
+        this.#segmentStart = t;
         return;
       case 'run-end':
         this.#runEnd = t;

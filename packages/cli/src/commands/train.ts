@@ -24,6 +24,14 @@ function checkResume(path: string, cwd: string): string {
   return dir;
 }
 
+/** A word as the shell reads it back: as is when it is plain, else single-quoted. */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/** The command that resumes this run: its config and every override (--set, --backend as backend=…), quoted for the shell. */
+export function resumeCommand(command: Extract<Command, { kind: 'train' }>, checkpoint: string): string {
+  return ['crossmodal', 'train', command.config, ...command.overrides.flatMap((o) => ['--set', o]), '--resume', checkpoint].map(shellWord).join(' ');
+}
+
 /**
  * Trains as the config says; resolves to the exit code: 0 when the run completed (or an
  * early-stopping rule stopped it), 130 when Ctrl-C stopped it.
@@ -56,10 +64,11 @@ export async function trainCommand(command: Extract<Command, { kind: 'train' }>,
     const result = await pipeline.run();
     result.model.dispose();
     const line = formatRunSummary(summary.summary());
-    if (line !== undefined && result.status === 'completed') io.stdout(`${line}\n`);
+    // Completed, or stopped by a rule of the run (early stopping): the figures are the run's result.
+    if (line !== undefined && (interrupts === 0 || result.status === 'completed')) io.stdout(`${line}\n`);
     if (result.status === 'stopped' && interrupts > 0) {
       const at = result.checkpoints.interrupt;
-      if (at !== undefined) io.stderr(`crossmodal: stopped at step ${result.step}; resume with: crossmodal train ${command.config} --resume ${at}\n`);
+      if (at !== undefined) io.stderr(`crossmodal: stopped at step ${result.step}; resume with: ${resumeCommand(command, at)}\n`);
       return EXIT.interrupted;
     }
     return EXIT.ok;
