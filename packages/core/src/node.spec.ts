@@ -29,7 +29,25 @@ describe('readConfigFile', () => {
     const config = await loadRunConfig(path, ['optimizer.lr=1e-3', 'name=t']);
     expect(config.optimizer.lr).toBe(0.001);
     expect(config.output.dir).toBe('runs/t');
-    await expect(loadRunConfig(path, ['train.epochs=0'])).rejects.toThrow(`${path}: train.epochs: got 0, expected an integer > 0`);
+    await expect(loadRunConfig(path, ['train.epochs=0'])).rejects.toThrow(`${path} (with --set train.epochs=0): train.epochs: got 0, expected an integer > 0`);
+  });
+
+  it('reads --set values as YAML, as in the file, and names the override and the source in validation lines', async () => {
+    const dir = await scratch();
+    const path = join(dir, 'run.yaml');
+    await writeFile(path, 'model: { preset: toy-mlp }\ndata: { train: { name: toy-blobs }, batchSize: 8 }\noptimizer: { name: sgd, lr: .5 }\ntrain: { epochs: 0 }\n');
+    const lines = async (overrides: string[], source?: string): Promise<readonly string[]> => {
+      const error: unknown = await loadRunConfig(path, overrides, source).catch((e: unknown) => e);
+      if (!(error instanceof ConfigError)) throw new Error('expected a ConfigError');
+      return error.issues;
+    };
+    // `.001` is a number in YAML (as `lr: .5` in the file is), not the string ".001".
+    expect(await lines(['optimizer.lr=.001'], 'run.yaml')).toEqual(['run.yaml: train.epochs: got 0, expected an integer > 0']);
+    expect((await loadRunConfig(path, ['optimizer.lr=.001', 'train.epochs=1'])).optimizer.lr).toBe(0.001);
+    expect(await lines(['optimizer.lr=-1'], 'run.yaml')).toEqual([
+      'run.yaml (with --set optimizer.lr=-1): optimizer.lr: got -1, expected a number > 0',
+      'run.yaml: train.epochs: got 0, expected an integer > 0',
+    ]);
   });
 });
 

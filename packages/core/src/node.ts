@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyOverrides } from './config/overrides.ts';
+import { applyOverrides, tagOverriddenIssues } from './config/overrides.ts';
 import { ConfigError } from './config/config-error.ts';
 import { parseConfigText, parseRunConfig } from './config/parse.ts';
 import type { RunConfig } from './config/run-config.ts';
@@ -28,12 +28,19 @@ export async function readConfigFile(path: string): Promise<unknown> {
 }
 
 /**
- * Reads a config file, applies `--set` overrides, validates it and fills in defaults.
+ * Reads a config file, applies `--set` overrides, validates it and fills in defaults. Validation
+ * problems name `source` (default: `path`), and those on a path an override set say so:
+ * `run.yaml (with --set optimizer.lr=x): optimizer.lr: got "x", expected …`.
  * @example
  * const config = await loadRunConfig('configs/toy.yaml', ['optimizer.lr=1e-3']);
  */
-export async function loadRunConfig(path: string, overrides: readonly string[] = []): Promise<RunConfig> {
-  return parseRunConfig(applyOverrides(await readConfigFile(path), overrides), path);
+export async function loadRunConfig(path: string, overrides: readonly string[] = [], source = path): Promise<RunConfig> {
+  const raw = applyOverrides(await readConfigFile(path), overrides);
+  try {
+    return parseRunConfig(raw, source);
+  } catch (error) {
+    throw error instanceof ConfigError ? tagOverriddenIssues(error, overrides) : error;
+  }
 }
 
 /**

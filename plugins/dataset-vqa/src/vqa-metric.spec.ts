@@ -48,6 +48,14 @@ describe('vqa2-accuracy', () => {
     expect(metric.compute()).toBeNaN();
   });
 
+  it('refuses NaN logits by position instead of answering the first entry', async () => {
+    const metric = vqa2AccuracyMetric.create({}, ctx);
+    const logits = logitsFor(['2', 'red', 'yes', 'no']);
+    const data = Float32Array.from(await logits.data());
+    data[vocab.size + 3] = Number.NaN;
+    await expect(metric.update({ logits: tensor(data, [4, vocab.size]) }, batch)).rejects.toThrow('vqa2-accuracy: logit at row 1, column 3 is NaN');
+  });
+
   it('reports one answer type or question type under its own name', async () => {
     const logits = logitsFor(['2', 'red', 'yes', 'no']);
     const yesNo = vqa2AccuracyMetric.create({ answerType: 'yes/no' }, ctx);

@@ -20,10 +20,13 @@ interface Vqa2AccuracyOptions {
   readonly questionType?: { readonly code: number; readonly field: string };
 }
 
-/** Index of the largest value of row `r` (the first on ties, as torch.argmax). */
+/** Index of the largest value of row `r` (the first on ties, as torch.argmax); a NaN logit is an error, never a silent answer 0. */
 function argmaxRow(data: TypedArray, r: number, classes: number): number {
   let best = 0;
-  for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
+  for (let c = 0; c < classes; c++) {
+    if (Number.isNaN(data[r * classes + c]!)) throw new RangeError(`${NAME}: logit at row ${r}, column ${c} is NaN`);
+    if (data[r * classes + c]! > data[r * classes + best]!) best = c;
+  }
   return best;
 }
 

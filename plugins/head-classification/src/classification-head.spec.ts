@@ -27,6 +27,20 @@ describe('ClassificationHead', () => {
     expect(rows(head.forward({ streams: { vision: { states } } }, {}).logits)).toEqual([[1, -1], [11, -11]]);
   });
 
+  it("skips a stream's prefix tokens ('mean' over a ViT's [CLS; patches] averages the patches only, as timm's global_pool='avg')", () => {
+    const head = identityHead({ pooling: 'mean' });
+    // Position 0 is the class token: (0, 0) and (10, −10); the patches are positions 1 and 2.
+    expect(rows(head.forward({ streams: { vision: { states, prefixTokens: 1 } } }, {}).logits)).toEqual([[1.5, -1.5], [11.5, -11.5]]);
+    const mask = tensor([[1, 1, 0], [1, 1, 1]], [2, 3], { dtype: 'int32' });
+    expect(rows(head.forward({ streams: { vision: { states, mask, prefixTokens: 1 } } }, {}).logits)).toEqual([[1, -1], [11.5, -11.5]]);
+    expect(rows(head.forward({ streams: { vision: { states, prefixTokens: 0 } } }, {}).logits)).toEqual([[1, -1], [11, -11]]);
+    // 'first' still reads the class token.
+    expect(rows(identityHead().forward({ streams: { vision: { states, prefixTokens: 1 } } }, {}).logits)).toEqual([[0, 0], [10, -10]]);
+    expect(() => head.forward({ streams: { vision: { states, prefixTokens: 3 } } }, {})).toThrow(
+      "classification: stream 'vision' has prefixTokens 3, expected an integer in [0, 3) (it has 3 tokens) for pooling 'mean'",
+    );
+  });
+
   it("uses the model's pooled vector ('pooled') and says so when there is none", () => {
     const pooled = tensor([[3, 4]], [1, 2]);
     const head = identityHead({ pooling: 'pooled' });

@@ -16,7 +16,8 @@ export interface ClassificationHeadConfig {
   readonly numClasses: number;
   /**
    * `first`: the stream's first token (a CLS token, or the one token of an mlp encoder);
-   * `mean`: the mean over real positions (mask-aware); `pooled`: the model's pooled vector.
+   * `mean`: the mean over real positions (mask-aware), skipping the stream's leading
+   * `prefixTokens` (a ViT's class token), as timm's `global_pool='avg'`; `pooled`: the model's pooled vector.
    * Default `first`.
    */
   readonly pooling?: Pooling;
@@ -104,9 +105,23 @@ export class ClassificationHead extends Module implements Head {
       if (!input.pooled) throw new Error("classification: pooling 'pooled' needs the model's pooled vector, but it gave none; use pooling 'first' or 'mean'");
       return input.pooled;
     }
-    const { states, mask } = pickStream('classification', input, this.stream); // [B, N, D], [B, N]
-    return this.pooling === 'first' ? firstToken(states) : maskedMean(states, mask); // [B, D]
+    const { name, states, mask } = pickStream('classification', input, this.stream); // [B, N, D], [B, N]
+    if (this.pooling === 'first') return firstToken(states); // [B, D]
+    // 'mean' averages the content tokens: leading summary tokens (a ViT's class token) are skipped, as timm's global_pool='avg'.
+    const skip = prefixTokensOf(name, input.streams[name]!.prefixTokens, states.shape[1]!);
+    if (skip === 0) return maskedMean(states, mask); // [B, D]
+    const [B, N, D] = states.shape as [number, number, number];
+    return maskedMean(states.slice([0, skip, 0], [B, N, D]), mask?.slice([0, skip], [B, N])); // [B, D]
   }
+}
+
+/** A stream's `prefixTokens` (absent: 0), checked to leave at least one token to average. */
+function prefixTokensOf(stream: string, prefixTokens: number | undefined, tokens: number): number {
+  const skip = prefixTokens ?? 0;
+  if (!Number.isInteger(skip) || skip < 0 || skip >= tokens) {
+    throw new RangeError(`classification: stream '${stream}' has prefixTokens ${skip}, expected an integer in [0, ${tokens}) (it has ${tokens} tokens) for pooling 'mean'`);
+  }
+  return skip;
 }
 
 /** The `classification` head provider. */

@@ -26,13 +26,35 @@ describe('MlpEncoder', () => {
     expect(enc.numParameters()).toBe(12 + 20);
   });
 
-  it('applies GELU after each layer: zero weights and biases give GELU(0) = 0', () => {
-    const enc = new MlpEncoder({ inputDim: 2, dim: 2, depth: 1, field: 'x', modality: 'points' });
-    for (const [, p] of enc.namedParameters()) p.assign(tensor(new Float32Array(p.size), p.shape));
-    const { states } = enc.forward({ x: tensor([[1, 2]], [1, 2]) });
-    expect([...states.dataSync()]).toEqual([0, 0]);
-    expect(enc.inputs).toEqual(['x']);
-    expect(enc.modality).toBe('points');
+  describe('applies its activation after each layer (identity weights, zero biases, two layers: act(act(x)))', () => {
+    const x = [-3, -1, 0.5, 2];
+    /** A depth-2, 4-wide encoder whose Linears are the identity, so the states are act(act(x)). */
+    const identityEncoder = (activation?: string): MlpEncoder => {
+      const enc = new MlpEncoder({ inputDim: 4, dim: 4, depth: 2, field: 'x', modality: 'points', ...(activation ? { activation } : {}) });
+      for (const layer of enc.layers) {
+        layer.weight.assign(tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], [4, 4]));
+        layer.bias!.assign(tensor([0, 0, 0, 0], [4]));
+      }
+      return enc;
+    };
+    const run = (enc: MlpEncoder): number[] => [...enc.forward({ x: tensor([x], [1, 4]) }).states.dataSync()];
+    const expectClose = (got: number[], want: number[]) => want.forEach((w, i) => expect(got[i], `x = ${x[i]}`).toBeCloseTo(w, 5));
+
+    it("'gelu' (the default, exact erf form): 0.5·x·(1 + erf(x/√2)), twice", () => {
+      const enc = identityEncoder();
+      // GELU(GELU(x)) from Python's math.erf; the tanh form differs by > 1e-4 at x = −3 and −1.
+      expectClose(run(enc), [-0.0020183044030485, -0.0693276254766414, 0.2196180352130484, 1.9050097055649646]);
+      expect(enc.inputs).toEqual(['x']);
+      expect(enc.modality).toBe('points');
+    });
+
+    it("'gelu-tanh': 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), twice", () => {
+      expectClose(run(identityEncoder('gelu-tanh')), [-0.0018134177984079, -0.0693850240527509, 0.2196005357034417, 1.9051752657785717]);
+    });
+
+    it("'relu': max(x, 0)", () => {
+      expect(run(identityEncoder('relu'))).toEqual([0, 0, 0.5, 2]);
+    });
   });
 
   it('lets the gradient reach every layer', () => {

@@ -69,6 +69,16 @@ describe('VitEncoder', () => {
     expect([enc.dim, enc.modality, enc.inputs]).toEqual([16, 'vision', ['image']]);
   });
 
+  it("says how many prefix tokens lead the states (1: the class token), so a head's 'mean' averages the patches only", () => {
+    manualSeed(2);
+    const image = randn([2, 3, 8, 8]);
+    const withCls = new VitEncoder(TINY);
+    expect(withCls.forward({ image }).prefixTokens).toBe(1);
+    expect(withCls.forward({ image }, { returnProbs: true }).prefixTokens).toBe(1);
+    const noCls = new VitEncoder({ ...TINY, classToken: false });
+    expect(noCls.forward({ image }).prefixTokens).toBe(0);
+  });
+
   it("uses timm's parameter names and none for the head", () => {
     const names = new VitEncoder({ ...TINY, depth: 1 }).namedParameters().map(([n, p]) => `${n} ${p.shape.join('x')}`);
     expect(names).toEqual([

@@ -22,7 +22,7 @@ export interface VitEncoderConfig extends Omit<VitConfig, 'numClasses' | 'pool'>
 // The classifier's fields belong to the head in a composed model: say where they go instead.
 const HEAD_FIELDS: Readonly<Record<string, string>> = {
   numClasses: "set the head's numClasses (model.head.numClasses)",
-  pool: "set the head's pooling ('first' = the class token, 'mean' = the mean of the tokens)",
+  pool: "set the head's pooling ('first' = the class token, 'mean' = the mean of the patch tokens)",
 };
 
 /**
@@ -69,15 +69,19 @@ export class VitEncoder extends VitBackbone implements Encoder {
     return this.config.dim;
   }
 
-  /** The batch's images → states [B, T, D] (no mask: every token is real). */
+  /**
+   * The batch's images → states [B, T, D] (no mask: every token is real), with `prefixTokens` = 1
+   * when the class token leads (0 without it), so a head's 'mean' pooling averages the patches only.
+   */
   forward(batch: Batch, { returnProbs = false }: { returnProbs?: boolean } = {}): EncoderOutput {
     const field = this.inputs[0]!;
     const images: Tensor | undefined = batch[field];
     if (!images) throw new Error(`vit: the batch has no '${field}' field (fields: ${Object.keys(batch).join(', ') || 'none'})`);
     const x = images.dtype === 'float32' ? images : images.cast('float32');
     const { tokens, attention } = this.forwardFeatures(x, { returnProbs });
-    if (!attention) return { states: tokens };
-    return { states: tokens, attention: Object.fromEntries(attention.map((probs, i) => [`layer${i}`, probs])) };
+    const prefixTokens = this.prefixTokens;
+    if (!attention) return { states: tokens, prefixTokens };
+    return { states: tokens, prefixTokens, attention: Object.fromEntries(attention.map((probs, i) => [`layer${i}`, probs])) };
   }
 }
 

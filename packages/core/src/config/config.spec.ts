@@ -150,7 +150,7 @@ describe('parseConfigText', () => {
 });
 
 describe('applyOverrides', () => {
-  it('sets dotted paths, parsing values as JSON when they parse', () => {
+  it('sets dotted paths, parsing values as YAML scalars and flow collections', () => {
     const raw = { optimizer: { name: 'adamw', lr: 1 }, train: { epochs: 5 }, model: { preset: 'toy-mlp' } };
     const out = applyOverrides(raw, ['optimizer.lr=1e-3', 'train.epochs=2', 'model.head.name=classification', 'loggers=[{"name":"jsonl"}]', 'name=my run', 'data.shuffle=false']);
     expect(out).toEqual({

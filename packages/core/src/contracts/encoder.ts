@@ -10,6 +10,12 @@ export interface EncodedSequence {
   readonly states: Tensor;
   /** int32 [B, N]: 1 where the position is real, 0 for padding; absent means all real. */
   readonly mask?: Tensor;
+  /**
+   * How many leading positions are summary tokens rather than content (a ViT's class token: timm's
+   * `num_prefix_tokens`); absent means 0. Heads that average the content ('mean' pooling) skip them,
+   * as timm's `global_pool='avg'` does; 'first' pooling reads the first of them.
+   */
+  readonly prefixTokens?: number;
 }
 
 /** Attention probabilities by a descriptive name (`layer0`, `layer2.text-to-vision`…), each [B, H, Tq, Tk]. */

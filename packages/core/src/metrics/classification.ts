@@ -11,7 +11,7 @@ import { argmaxRow, fraction, logitRows, rankInRow, stringOption, targetTensor }
 async function targetClasses(metric: string, target: Tensor, rows: number, classes: number): Promise<ArrayLike<number>> {
   const data = await target.data();
   if (target.size === rows) return data;
-  if (target.size === rows * classes) return Array.from({ length: rows }, (_, r) => argmaxRow(data, r, classes));
+  if (target.size === rows * classes) return Array.from({ length: rows }, (_, r) => argmaxRow(metric, data, r, classes, 'score target'));
   throw new Error(`${metric}: target ${fmt(target.shape)} must hold one class index per row (${rows}) or one score per logit (${rows}×${classes})`);
 }
 
@@ -35,7 +35,7 @@ class TopKMetric implements Metric {
       if (c < 0) continue; // ignored (padding / no label)
       if (c >= classes) throw new RangeError(`${this.name}: target class ${c} at row ${r} is outside [0, ${classes})`);
       this.#total++;
-      const hit = this.k === 1 ? argmaxRow(data, r, classes) === c : rankInRow(data, r, classes, c) < this.k;
+      const hit = this.k === 1 ? argmaxRow(this.name, data, r, classes) === c : rankInRow(this.name, data, r, classes, c) < this.k;
       if (hit) this.#hits++;
     }
   }

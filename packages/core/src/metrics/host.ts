@@ -26,19 +26,37 @@ export async function logitRows(metric: string, logits: Tensor): Promise<{ data:
   return { data: await logits.data(), rows: logits.size / classes, classes };
 }
 
-/** Index of the largest value of row `r` (the first one on ties, as torch.argmax). */
-export function argmaxRow(data: TypedArray, r: number, classes: number): number {
+/** Throws naming the metric, the row and the column when entry `c` of row `r` is NaN (a NaN must never pass as a prediction). */
+function checkNotNaN(metric: string, what: string, data: TypedArray, r: number, classes: number, c: number): number {
+  const value = data[r * classes + c]!;
+  if (Number.isNaN(value)) throw new RangeError(`${metric}: ${what} at row ${r}, column ${c} is NaN`);
+  return value;
+}
+
+/**
+ * Index of the largest value of row `r` (the first one on ties, as torch.argmax). Throws a RangeError
+ * naming `metric`, the row and the column on a NaN, so a diverged model never reads as predicting class 0.
+ */
+export function argmaxRow(metric: string, data: TypedArray, r: number, classes: number, what = 'logit'): number {
   let best = 0;
-  for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
+  let bestValue = checkNotNaN(metric, what, data, r, classes, 0);
+  for (let c = 1; c < classes; c++) {
+    const value = checkNotNaN(metric, what, data, r, classes, c);
+    if (value > bestValue) [best, bestValue] = [c, value];
+  }
   return best;
 }
 
-/** How many entries of row `r` are strictly larger than entry `c` (0 for the top one; ties count in its favour). */
-export function rankInRow(data: TypedArray, r: number, classes: number, c: number): number {
-  const value = data[r * classes + c]!;
-  let above = 0;
-  for (let j = 0; j < classes; j++) if (data[r * classes + j]! > value) above++;
-  return above;
+/**
+ * The rank of entry `c` in row `r`: how many other entries are at least as large (0 only when it is
+ * strictly the largest). Ties count against the target, so a model that outputs equal logits never
+ * scores top-k hits it did not earn. Throws a RangeError naming `metric`, the row and the column on a NaN.
+ */
+export function rankInRow(metric: string, data: TypedArray, r: number, classes: number, c: number): number {
+  const value = checkNotNaN(metric, 'logit', data, r, classes, c);
+  let rank = 0;
+  for (let j = 0; j < classes; j++) if (checkNotNaN(metric, 'logit', data, r, classes, j) >= value && j !== c) rank++;
+  return rank;
 }
 
 /** A mean as a fraction: NaN before any example, so an empty split never reports a perfect score. */

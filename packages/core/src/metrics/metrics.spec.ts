@@ -57,7 +57,7 @@ describe('top-k', () => {
     expect(metric.compute()).toBe(0.5);
   });
 
-  it('top-5 with 3 classes always hits, and counts ties in the target’s favour', async () => {
+  it('top-5 with 3 classes always hits; k = 1 takes the first of equal logits, as argmax', async () => {
     const metric = top5Metric.create({}, ctx);
     expect(metric.name).toBe('top-5');
     await metric.update(output(), { label: ints([0, 1, 2, 0]) });
@@ -65,11 +65,52 @@ describe('top-k', () => {
     const tie = topKMetric.create({ k: 1 }, ctx);
     await tie.update({ logits: tensor([[1, 1]]) }, { label: ints([1]) });
     expect(tie.compute()).toBe(0); // k = 1 is argmax, which takes the first of equal logits
+    const first = accuracyMetric.create({}, ctx);
+    await first.update({ logits: tensor([[1, 1]]) }, { label: ints([0]) });
+    expect(first.compute()).toBe(1);
+  });
+
+  it('counts ties against the target, so constant logits do not score top-k hits', async () => {
+    // 8 classes, every logit equal: each target has 7 entries at least as large → rank 7, a miss for top-5.
+    const top5 = top5Metric.create({}, ctx);
+    await top5.update({ logits: tensor([new Array(8).fill(0.5), new Array(8).fill(-2)]) }, { label: ints([0, 7]) });
+    expect(top5.compute()).toBe(0);
+    // [3, 1, 1, 1, 0]: target class 1 ties with 2 and 3 and is beaten by 0 → rank 3: a hit for top-4, a miss for top-3.
+    const row = { logits: tensor([[3, 1, 1, 1, 0]]) };
+    const top3 = topKMetric.create({ k: 3 }, ctx);
+    await top3.update(row, { label: ints([1]) });
+    expect(top3.compute()).toBe(0);
+    const top4 = topKMetric.create({ k: 4 }, ctx);
+    await top4.update(row, { label: ints([1]) });
+    expect(top4.compute()).toBe(1);
   });
 
   it('rejects a k that is not a positive integer', () => {
     expect(() => topKMetric.create({ k: 0 }, ctx)).toThrow('top-k: k must be a positive integer, got 0');
     expect(() => topKMetric.create({}, ctx)).toThrow('top-k: k must be a positive integer, got undefined');
+  });
+});
+
+describe('NaN logits', () => {
+  const nanLogits = { logits: tensor([[0, 1, 2], [Number.NaN, Number.NaN, Number.NaN]]) };
+  const labels = { label: ints([2, 0]) };
+
+  it('accuracy and top-k throw naming the metric, the row and the column instead of scoring a prediction', async () => {
+    await expect(accuracyMetric.create({}, ctx).update(nanLogits, labels)).rejects.toThrow('accuracy: logit at row 1, column 0 is NaN');
+    await expect(top5Metric.create({}, ctx).update(nanLogits, labels)).rejects.toThrow('top-5: logit at row 1, column 0 is NaN');
+    const oneNaN = { logits: tensor([[0, 1, 2, Number.NaN, 0, 0]]) };
+    await expect(topKMetric.create({ k: 2 }, ctx).update(oneNaN, { label: ints([2]) })).rejects.toThrow(RangeError);
+    await expect(topKMetric.create({ k: 2 }, ctx).update(oneNaN, { label: ints([2]) })).rejects.toThrow('top-2: logit at row 0, column 3 is NaN');
+    await expect(accuracyMetric.create({}, ctx).update(oneNaN, { label: ints([2]) })).rejects.toThrow('accuracy: logit at row 0, column 3 is NaN');
+  });
+
+  it('vqa-accuracy throws too, and a NaN score target is named as such', async () => {
+    const soft = tensor([[0, 0, 1], [1, 0, 0]]);
+    await expect(vqaAccuracyMetric.create({}, ctx).update(nanLogits, { targets: soft })).rejects.toThrow('vqa-accuracy: logit at row 1, column 0 is NaN');
+    const badScores = { label: tensor([[0, 0, 1], [0, Number.NaN, 0]]) };
+    await expect(accuracyMetric.create({}, ctx).update({ logits: tensor([[0, 1, 2], [2, 1, 0]]) }, badScores)).rejects.toThrow(
+      'accuracy: score target at row 1, column 1 is NaN',
+    );
   });
 });
 

@@ -21,7 +21,7 @@ class VqaAccuracy implements Metric {
       throw new Error(`${this.name}: soft targets ${fmt(target.shape)} must match the answer logits ${fmt(output.logits.shape)}`);
     }
     const scores = await target.data();
-    for (let r = 0; r < rows; r++) this.#score += scores[r * classes + argmaxRow(data, r, classes)]!;
+    for (let r = 0; r < rows; r++) this.#score += scores[r * classes + argmaxRow(this.name, data, r, classes)]!;
     this.#total += rows;
   }
 
