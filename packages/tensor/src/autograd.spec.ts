@@ -33,6 +33,21 @@ describe('backward', () => {
     expect(() => y.backward()).toThrow(/freed by an earlier backward\(\); pass \{ retainGraph: true \}/);
   });
 
+  it('releases the nodes it did not reach when a backward throws part way', () => {
+    const start = memory();
+    const x = tensor([1, 2], undefined, { requiresGrad: true });
+    const a = x.mul(2); // older than b's graph: reached only through the second root
+    const b = x.exp();
+    const l1 = b.sum();
+    l1.backward(); // frees b's graph
+    const ab = a.add(b);
+    const l2 = ab.sum(); // newest first: Sum, Add, Exp (freed, throws), Mul (not reached)
+    expect(() => l2.backward()).toThrow(/backward: the graph through Exp was freed by an earlier backward\(\)/);
+    for (const t of [l2, ab, l1, b, a, x]) t.dispose();
+    expect(memory().savedTensors).toBe(start.savedTensors);
+    expect(memory().tensors).toBe(start.tensors);
+  });
+
   it('keeps the graph with retainGraph', () => {
     const x = tensor([1, 2], undefined, { requiresGrad: true });
     const y = x.mul(2).sum();

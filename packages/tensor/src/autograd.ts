@@ -103,8 +103,10 @@ export function backward(root: Tensor, grad: Tensor | undefined, { retainGraph =
     const nodes = collect(root._node);
     for (const n of nodes) n.refs++; // hold every node until it is processed
     const grads = new Map<GradNode, Tensor>([[root._node, seed]]);
+    let done = 0;
     try {
       for (const node of nodes) {
+        done++; // the inner finally releases this node whatever propagate does
         const dy = grads.get(node);
         grads.delete(node);
         try {
@@ -117,6 +119,11 @@ export function backward(root: Tensor, grad: Tensor | undefined, { retainGraph =
       }
     } finally {
       for (const g of grads.values()) g.dispose();
+      // When propagate threw, the nodes not reached still hold the extra reference taken above.
+      for (const node of nodes.slice(done)) {
+        if (!retainGraph) freeSaved(node);
+        nodeUnref(node);
+      }
     }
   });
 }

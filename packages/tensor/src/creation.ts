@@ -73,12 +73,33 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   return tensor(values, [n], { dtype: ints ? 'int32' : 'float32', ...options });
 }
 
-/** Uniform values in [low, high) from the seeded generator. */
+/**
+ * Uniform float32 values in [low, high) from the seeded generator. Each draw takes 24 bits, as
+ * PyTorch does for float32, so u < 1 exactly; a value that still rounds up to `high` in float32
+ * (possible for ranges other than [0, 1)) is drawn again. When no float32 value lies in the range
+ * (low = high included), every value is float32(low).
+ */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   const g = options.generator ?? getGenerator();
   const { low = 0, high = 1 } = options;
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+    throw new RangeError(`rand: expected finite low <= high, got low ${low} and high ${high}`);
+  }
+  const lowest = Math.fround(low);
   const data = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * g.uniform();
+  for (let i = 0; i < data.length; i++) {
+    let v = lowest;
+    // A few redraws at most in practice; the cap only bounds ranges narrower than a float32 step.
+    for (let tries = 0; tries < 64 && lowest < high; tries++) {
+      const u = (g.nextU32() >>> 8) * 2 ** -24;
+      const w = Math.fround(low + (high - low) * u);
+      if (w < high) {
+        v = w;
+        break;
+      }
+    }
+    data[i] = v;
+  }
   return tensor(data, shape, { ...options, dtype: 'float32' });
 }
 

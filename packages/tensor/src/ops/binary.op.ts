@@ -50,16 +50,18 @@ export const Pow = binary(
   }),
   { floatOnly: true },
 );
-/** Elementwise maximum; the gradient goes to `a` where a ≥ b, else to `b`. */
-export const Maximum = binary('Maximum', (dy, { a, b }) => ({
-  a: () => where(less(a, b), 0, dy),
-  b: () => where(less(a, b), dy, 0),
-}));
-/** Elementwise minimum; the gradient goes to `a` where a ≤ b, else to `b`. */
-export const Minimum = binary('Minimum', (dy, { a, b }) => ({
-  a: () => where(greater(a, b), 0, dy),
-  b: () => where(greater(a, b), dy, 0),
-}));
+// maximum/minimum gradients as PyTorch has them (derivatives.yaml): at a tie each side gets dy/2;
+// the side that loses gets 0; where a NaN makes both comparisons false, both sides get dy.
+const extremumGrad = (aLoses: (a: Tensor, b: Tensor) => Tensor, bLoses: (a: Tensor, b: Tensor) => Tensor): Grad =>
+  (dy, { a, b }) => {
+    let shared: Tensor | undefined; // one op for both thunks (they run in one scope)
+    const split = () => (shared ??= where(equal(a, b), mul(dy, 0.5), dy));
+    return { a: () => where(aLoses(a, b), 0, split()), b: () => where(bLoses(a, b), 0, split()) };
+  };
+/** Elementwise maximum; the gradient goes to the larger side, half to each at a tie. */
+export const Maximum = binary('Maximum', extremumGrad((a, b) => less(a, b), (a, b) => greater(a, b)));
+/** Elementwise minimum; the gradient goes to the smaller side, half to each at a tie. */
+export const Minimum = binary('Minimum', extremumGrad((a, b) => greater(a, b), (a, b) => less(a, b)));
 /** a == b as int32 0/1 (no gradient). */
 export const Equal = binary('Equal', undefined, { compare: true });
 /** a > b as int32 0/1 (no gradient). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, cast, div, equal, exp, gelu, maximum, memory, mul, pow, randn, manualSeed, sigmoid, sub, tensor, where } from '../index.ts';
+import { add, cast, div, equal, exp, gelu, maximum, memory, mul, pow, randn, manualSeed, sigmoid, sign, sub, tensor, where } from '../index.ts';
 import { checkGrads } from '../testing/index.ts';
 
 describe('binary ops', () => {
@@ -70,6 +70,28 @@ describe('binary ops', () => {
     checkGrads((x, y) => pow(x!.abs().add(0.5), y!), [a, b], { eps: 1e-3 });
     checkGrads((x, y) => maximum(x!, y!), [a, b.add(0.01)]);
     checkGrads((x, y) => x!.minimum(y!), [a, b.add(0.01)]);
+  });
+
+  it('keep NaN through sign and the abs gradient (deliberately unlike PyTorch 1.13, which gives 0)', () => {
+    const x = tensor([Number.NaN, -2, 0, 3], undefined, { requiresGrad: true });
+    expect(sign(x).toArray()).toEqual([Number.NaN, -1, 0, 1]);
+    x.abs().sum().backward();
+    expect(x.grad!.toArray()).toEqual([Number.NaN, -1, 0, 1]);
+  });
+
+  it('split the maximum/minimum gradient in half at ties, as PyTorch does', () => {
+    // torch 1.13: maximum([0, 1], [0, 1]).sum().backward() gives a.grad = b.grad = [0.5, 0.5].
+    const a = tensor([0, 1], undefined, { requiresGrad: true });
+    const b = tensor([0, 1], undefined, { requiresGrad: true });
+    maximum(a, b).sum().backward();
+    expect(a.grad!.toArray()).toEqual([0.5, 0.5]);
+    expect(b.grad!.toArray()).toEqual([0.5, 0.5]);
+    // Mixed: tie, a wins, b wins, and a NaN (both comparisons false: both sides get dy, as PyTorch).
+    const c = tensor([2, 3, 1, Number.NaN], undefined, { requiresGrad: true });
+    const d = tensor([2, 1, 3, 0], undefined, { requiresGrad: true });
+    c.minimum(d).mul(tensor([4, 4, 4, 4])).sum().backward();
+    expect(c.grad!.toArray()).toEqual([2, 0, 4, 4]);
+    expect(d.grad!.toArray()).toEqual([2, 4, 0, 4]);
   });
 
   it('give pow a zero base gradient where the exponent is 0, also at 0^0 (as PyTorch)', () => {

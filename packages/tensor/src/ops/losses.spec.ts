@@ -173,6 +173,18 @@ describe('binaryCrossEntropyWithLogits', () => {
   it('requires a target of the logits shape', () => {
     expect(() => binaryCrossEntropyWithLogits(zeros([2, 3]), zeros([3]))).toThrow('binaryCrossEntropyWithLogits: target [3] must match logits [2, 3]');
   });
+
+  it('rejects a weight or posWeight that would enlarge the loss by broadcasting', () => {
+    const x = zeros([4]);
+    const y = zeros([4]);
+    expect(() => binaryCrossEntropyWithLogits(x, y, { weight: zeros([4, 1]), reduction: 'none' }))
+      .toThrow('binaryCrossEntropyWithLogits: weight [4, 1] must broadcast to the logits shape [4], not enlarge it');
+    expect(() => binaryCrossEntropyWithLogits(x, y, { posWeight: zeros([2, 4]) }))
+      .toThrow('binaryCrossEntropyWithLogits: posWeight [2, 4] must broadcast to the logits shape [4], not enlarge it');
+    expect(() => binaryCrossEntropyWithLogits(x, y, { weight: zeros([3]) })).toThrow(/binaryCrossEntropyWithLogits \(weight\): shapes \[4\] and \[3\] do not broadcast/);
+    // Shapes that broadcast to the logits shape stay accepted.
+    expect(binaryCrossEntropyWithLogits(zeros([2, 4]), zeros([2, 4]), { weight: zeros([1, 4]), posWeight: zeros([4]), reduction: 'none' }).shape).toEqual([2, 4]);
+  });
 });
 
 describe('mseLoss', () => {

@@ -1,7 +1,7 @@
 // Loss functions as composites of ops (no new ops): cross-entropy, binary cross-entropy with
 // logits and mean squared error, matching PyTorch's F.* semantics (reductions, weights, smoothing).
 import { assertDtype } from '../dtype.ts';
-import { fmt, ShapeError } from '../shape.ts';
+import { broadcastShapes, fmt, ShapeError } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { tidy } from '../engine.ts';
 import { arange } from '../creation.ts';
@@ -158,6 +158,12 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, opt
   checkReduction('binaryCrossEntropyWithLogits', reduction);
   if (fmt(target.shape) !== fmt(logits.shape)) {
     throw new ShapeError(`binaryCrossEntropyWithLogits: target ${shapeOf(target)} must match logits ${shapeOf(logits)}`);
+  }
+  // A weight that broadcasts to a bigger shape would silently give a bigger loss (PyTorch rejects it).
+  for (const [name, w] of [['weight', weight], ['posWeight', posWeight]] as const) {
+    if (w && fmt(broadcastShapes(`binaryCrossEntropyWithLogits (${name})`, logits.shape, w.shape)) !== shapeOf(logits)) {
+      throw new ShapeError(`binaryCrossEntropyWithLogits: ${name} ${shapeOf(w)} must broadcast to the logits shape ${shapeOf(logits)}, not enlarge it`);
+    }
   }
   return tidy(() => {
     const logSig = logSigmoid(logits);

@@ -4,7 +4,7 @@ import { assertDtype } from '../dtype.ts';
 import { defineOp } from '../op.ts';
 import { broadcastShapes, fmt, ShapeError } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
-import { runOp } from '../engine.ts';
+import { runOp, tidy } from '../engine.ts';
 import { reshape } from './reshape.op.ts';
 
 /** Whether each operand is read transposed (its last two axes swapped). */
@@ -53,12 +53,15 @@ const mm = (a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor => r
 export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }: Partial<MatMulAttrs> = {}): Tensor {
   const aVec = a.rank === 1;
   const bVec = b.rank === 1;
-  const a2 = aVec ? reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = bVec ? reshape(b, [b.shape[0]!, 1]) : b;
-  const y = mm(a2, b2, transA && !aVec, transB && !bVec);
-  if (!aVec && !bVec) return y;
-  const shape = [...y.shape];
-  if (bVec) shape.splice(-1, 1);
-  if (aVec) shape.splice(-2, 1);
-  return reshape(y, shape);
+  if (!aVec && !bVec) return mm(a, b, transA, transB);
+  // The promoted views and the unreshaped product are intermediates (autograd keeps its own handles).
+  return tidy(() => {
+    const a2 = aVec ? reshape(a, [1, a.shape[0]!]) : a;
+    const b2 = bVec ? reshape(b, [b.shape[0]!, 1]) : b;
+    const y = mm(a2, b2, transA && !aVec, transB && !bVec);
+    const shape = [...y.shape];
+    if (bVec) shape.splice(-1, 1);
+    if (aVec) shape.splice(-2, 1);
+    return reshape(y, shape);
+  });
 }

@@ -24,6 +24,16 @@ describe('reductions', () => {
     expect(Number.isNaN(max(tensor([1, Number.NaN, 3])).item())).toBe(true);
   });
 
+  it('route the gradient of a NaN result to the NaN positions, as PyTorch does', () => {
+    const t = tensor([1, Number.NaN, 2], undefined, { requiresGrad: true });
+    max(t).backward();
+    expect(t.grad!.toArray()).toEqual([0, 1, 0]);
+    // Per slice, over an axis: NaNs share the gradient; a slice without NaN keeps the tie rule.
+    const u = tensor([[Number.NaN, 1, Number.NaN], [3, 1, 3]], undefined, { requiresGrad: true });
+    min(u, 1).mul(tensor([2, 4])).sum().backward();
+    expect(u.grad!.toArray()).toEqual([[1, 0, 1], [0, 4, 0]]);
+  });
+
   it('share the gradient among tied maxima', () => {
     const t = tensor([3, 1, 3], undefined, { requiresGrad: true });
     max(t).backward();

@@ -4,10 +4,11 @@ import { defineOp } from '../op.ts';
 import { fmt, normalizeAxes, normalizeAxis, reducedShape, type Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { runOp } from '../engine.ts';
-import { div, equal, mul } from './binary.op.ts';
+import { div, equal, mul, sub } from './binary.op.ts';
 import { cast } from './unary.op.ts';
 import { expand } from './expand.op.ts';
 import { reshape } from './reshape.op.ts';
+import { where } from './where.op.ts';
 
 /** Attrs of a reduction: normalised, sorted axes and whether they stay as size 1. */
 export interface ReduceAttrs {
@@ -33,9 +34,12 @@ export const Sum = defineOp<{ x: Tensor }, ReduceAttrs>({
 });
 
 // max/min: the gradient is shared equally among tied extremes (amax semantics), so it is exact
-// for the subgradient that PyTorch's amax uses.
+// for the subgradient that PyTorch's amax uses. Where a slice's result is NaN it goes to the slice's
+// NaN positions, as PyTorch's evenly_distribute_backward does (x == NaN would match nothing).
 const extremeGrad = (dy: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor => {
-  const hit = cast(equal(x, expand(reshape(out, keptShape(x.shape, axes)), x.shape)), 'float32');
+  const o = expand(reshape(out, keptShape(x.shape, axes)), x.shape);
+  const nanAt = (t: Tensor): Tensor => sub(1, cast(equal(t, t), 'float32'));
+  const hit = where(equal(o, o), cast(equal(x, o), 'float32'), nanAt(x));
   const count = expand(reshape(sum(hit, axes, false), keptShape(x.shape, axes)), x.shape);
   return div(mul(spread(dy, x.shape, axes), hit), count);
 };
@@ -88,7 +92,12 @@ export function mean(x: Tensor, axes?: Axes, keepDim = false): Tensor {
   assertDtype('mean', x.dtype, ['float32']);
   const a = attrs('mean', x, axes, keepDim);
   const n = a.axes.reduce((acc, i) => acc * x.shape[i]!, 1);
-  return div(runOp(Sum, { x }, a), n);
+  const total = runOp(Sum, { x }, a);
+  try {
+    return div(total, n);
+  } finally {
+    total.dispose(); // Div's autograd node keeps its own handle
+  }
 }
 /** Index of the maximum along `axis`. */
 export const argmax = (x: Tensor, axis = -1, keepDim = false): Tensor =>
@@ -107,5 +116,11 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
     if (i < lead || (target === 1 && x.shape[i] !== 1)) axes.push(i);
     else if (target !== x.shape[i]) throw new RangeError(`sumTo: ${fmt(x.shape)} does not reduce to ${fmt(shape)}`);
   }
-  return axes.length ? reshape(sum(x, axes, true), shape) : reshape(x, shape);
+  if (!axes.length) return reshape(x, shape);
+  const kept = sum(x, axes, true);
+  try {
+    return reshape(kept, shape);
+  } finally {
+    kept.dispose();
+  }
 }

@@ -5,7 +5,7 @@ import { defineOp, type TensorMeta } from '../op.ts';
 import { normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { reshape } from './reshape.op.ts';
-import { runOp } from '../engine.ts';
+import { runOp, tidy } from '../engine.ts';
 import { div, equal, mul, sub } from './binary.op.ts';
 import { exp, log } from './unary.op.ts';
 import { max, sum } from './reduce.op.ts';
@@ -98,7 +98,7 @@ export const LogSoftmax = defineOp<X, LogSoftmaxAttrs>({
  */
 export const softmax = (x: Tensor, axis = -1): Tensor =>
   // A scalar is one row of one element (PyTorch accepts dim 0 or −1 on a 0-d tensor).
-  x.rank === 0 ? reshape(softmax(reshape(x, [1]), 0), []) : runOp(Softmax, { x }, { axis: normalizeAxis('softmax', axis, x.rank) });
+  x.rank === 0 ? tidy(() => reshape(softmax(reshape(x, [1]), 0), [])) : runOp(Softmax, { x }, { axis: normalizeAxis('softmax', axis, x.rank) });
 
 /**
  * log(softmax(x)) along `axis`, computed as x − max − log Σ exp(x − max) (never through log of a
@@ -108,4 +108,4 @@ export const softmax = (x: Tensor, axis = -1): Tensor =>
  * `softmax` giving zeros there.
  */
 export const logSoftmax = (x: Tensor, axis = -1): Tensor =>
-  x.rank === 0 ? reshape(logSoftmax(reshape(x, [1]), 0), []) : runOp(LogSoftmax, { x }, { axis: normalizeAxis('logSoftmax', axis, x.rank) });
+  x.rank === 0 ? tidy(() => reshape(logSoftmax(reshape(x, [1]), 0), [])) : runOp(LogSoftmax, { x }, { axis: normalizeAxis('logSoftmax', axis, x.rank) });

@@ -32,9 +32,17 @@ export const Log = unary('Log', (dy, { x }) => ({ x: () => div(dy, x) }));
 export const Sqrt = unary('Sqrt', (dy, _, { out }) => ({ x: () => div(dy, mul(out, 2)) }));
 /** 1/√x; y = x^−½ ⇒ dx = −½·dy·y/x */
 export const Rsqrt = unary('Rsqrt', (dy, { x }, { out }) => ({ x: () => mul(dy, div(mul(out, -0.5), x)) }));
-/** |x|; the gradient at 0 is 0. */
+/**
+ * |x|; the gradient at 0 is 0.
+ * NOTE: the gradient is dy·sign(x), so it is NaN at x = NaN, where PyTorch 1.13 gives 0: we
+ * propagate the NaN on purpose (no silent NaN).
+ */
 export const Abs = unary('Abs', (dy, { x }) => ({ x: () => mul(dy, sign(x)) }), ['float32', 'int32']);
-/** sign(x) ∈ {−1, 0, 1} (no gradient). */
+/**
+ * sign(x) ∈ {−1, 0, 1} (no gradient).
+ * NOTE: sign(NaN) = NaN here, where PyTorch 1.13 gives 0: we propagate the NaN on purpose, so a
+ * NaN input is never silently turned into a number (every backend kernel must do the same).
+ */
 export const Sign = unary('Sign', undefined, ['float32', 'int32']);
 /** tanh x; dx = dy·(1 − y²) */
 export const Tanh = unary('Tanh', (dy, _, { out }) => ({ x: () => mul(dy, sub(1, mul(out, out))) }));

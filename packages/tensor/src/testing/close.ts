@@ -3,7 +3,11 @@ import type { TypedArray } from '../dtype.ts';
 import { fmt, shapesEqual, type Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 
-/** Tolerances: |a − b| ≤ atol + rtol·|b| elementwise. */
+/**
+ * Tolerances: |a − b| ≤ atol + rtol·|b| elementwise, for finite pairs. A non-finite value on either
+ * side must match exactly (NaN with NaN, +∞ with +∞, −∞ with −∞): the bound atol + rtol·∞ is ∞ and
+ * would otherwise call anything close to an infinity.
+ */
 export interface CloseOptions {
   atol?: number;
   rtol?: number;
@@ -15,8 +19,8 @@ const view = (x: Like): { shape: Shape; data: ArrayLike<number> } =>
 
 /**
  * max |actual − expected| / max |expected|: the error relative to the tensor's scale, how parity with
- * a PyTorch fixture is judged (≤ 1e-4 in the model parity specs). Infinity when the shapes differ or
- * when one side has a NaN the other has not.
+ * a PyTorch fixture is judged (≤ 1e-4 in the model parity specs). Non-finite values must match
+ * exactly and are left out of the scale; Infinity when the shapes differ or they do not match.
  * @example
  * scaledError(logits, golden.logits) < 1e-4;
  */
@@ -29,9 +33,12 @@ export function scaledError(actual: Like, expected: Like): number {
   for (let i = 0; i < e.data.length; i++) {
     const x = a.data[i]!;
     const y = e.data[i]!;
-    if (Number.isNaN(x) !== Number.isNaN(y)) return Number.POSITIVE_INFINITY;
-    if (!Number.isNaN(y)) diff = Math.max(diff, Math.abs(x - y));
-    scale = Math.max(scale, Math.abs(y) || 0);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+      return Number.POSITIVE_INFINITY;
+    }
+    diff = Math.max(diff, Math.abs(x - y));
+    scale = Math.max(scale, Math.abs(y));
   }
   return diff / Math.max(scale, 1e-30);
 }
@@ -48,8 +55,9 @@ export function allClose(actual: Like, expected: Like, { atol = 1e-5, rtol = 1e-
     const x = a.data[i]!;
     const y = e.data[i]!;
     const same = x === y || (Number.isNaN(x) && Number.isNaN(y));
-    const err = Math.abs(x - y);
-    if (!same && !(err <= atol + rtol * Math.abs(y))) {
+    const finite = Number.isFinite(x) && Number.isFinite(y);
+    const err = finite ? Math.abs(x - y) : Number.POSITIVE_INFINITY;
+    if (!same && !(finite && err <= atol + rtol * Math.abs(y))) {
       bad++;
       if (!(err <= worstErr)) [worst, worstErr] = [i, err];
     }

@@ -44,8 +44,10 @@ export const conformanceCases: readonly ConformanceCase[] = [
   c('unary chain', ['Neg', 'Exp', 'Tanh', 'Sigmoid', 'Abs', 'Sign'], [f(3, 17)], (x) => ops.neg(ops.exp(ops.tanh(x!))).add(ops.sigmoid(x!)).add(ops.abs(x!))),
   c('log sqrt rsqrt', ['Log', 'Sqrt', 'Rsqrt'], [pos(9, 5)], (x) => ops.log(x!).add(ops.sqrt(x!)).add(ops.rsqrt(x!))),
   c('relu erf', ['Relu', 'Erf'], [f(33)], (x) => ops.relu(x!).add(ops.erf(x!))),
-  // NaN and ±∞ go through every unary op as PyTorch has them (Relu(NaN) = NaN, Sign(NaN) = NaN,
-  // exp(−∞) = 0, tanh(±∞) = ±1, ...), forward and backward: x · 0 + specials keeps x on the tape.
+  // NaN and ±∞ go through every unary op, forward and backward, as the CPU oracle has them
+  // (Relu(NaN) = NaN, exp(−∞) = 0, tanh(±∞) = ±1, ...): x · 0 + specials keeps x on the tape.
+  // These follow PyTorch except on purpose at NaN: PyTorch 1.13 gives sign(NaN) = 0 and abs'(NaN) = 0,
+  // where we propagate the NaN (Sign(NaN) = NaN, so abs'(NaN) = NaN) rather than hide it.
   c('non-finite values through unary ops', ['Neg', 'Exp', 'Log', 'Sqrt', 'Rsqrt', 'Abs', 'Sign', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Gelu', 'GeluGrad'], [f(10)], (x) => {
     const specials = tensor([Number.NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30, 89, -104, 0.5], [10], { backend: x!.backend });
     const s = x!.mul(0).add(specials);

@@ -63,6 +63,7 @@ export const elementwiseKernels = [
   unaryKernel(U.Sqrt, Math.sqrt),
   unaryKernel(U.Rsqrt, (x) => 1 / Math.sqrt(x)),
   unaryKernel(U.Abs, Math.abs),
+  // NOTE: Math.sign keeps NaN (PyTorch 1.13 gives sign(NaN) = 0); deliberate, see the Sign op.
   unaryKernel(U.Sign, (x) => Math.sign(x)),
   unaryKernel(U.Tanh, Math.tanh),
   unaryKernel(U.Sigmoid, sigmoid),
