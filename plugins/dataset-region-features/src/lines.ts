@@ -19,13 +19,14 @@ export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private pending = '';
   private count = 0;
+  #bytes = 0;
 
   /** The complete lines `chunk` finishes. */
   push(chunk: Uint8Array): TextLine[] {
     // What was pending holds no '\n' (every one was consumed), so only the new text is searched:
     // a 400 KB feature line arrives in ~6 chunks and is not rescanned from its start each time.
     const searchFrom = this.pending.length;
-    this.pending += this.decoder.decode(chunk, { stream: true });
+    this.pending += this.#decode(chunk, true);
     const lines: TextLine[] = [];
     let start = 0;
     for (let nl = this.pending.indexOf('\n', searchFrom); nl >= 0; nl = this.pending.indexOf('\n', start)) {
@@ -37,9 +38,20 @@ export class LineSplitter {
     return lines;
   }
 
+  /** UTF-8 bytes to text; bytes that are not UTF-8 (a binary file) are an error naming the byte range. */
+  #decode(chunk: Uint8Array | undefined, stream: boolean): string {
+    const from = this.#bytes;
+    this.#bytes += chunk?.length ?? 0;
+    try {
+      return this.decoder.decode(chunk, { stream });
+    } catch (error) {
+      throw new RangeError(`not UTF-8 text: invalid bytes in [${from}, ${this.#bytes}) (a binary file, not a text one?)`, { cause: error });
+    }
+  }
+
   /** The unterminated last line, if the input did not end with a line ending. */
   end(): TextLine[] {
-    this.pending += this.decoder.decode();
+    this.pending += this.#decode(undefined, false);
     const rest = this.pending;
     this.pending = '';
     return rest.length > 0 ? [{ number: ++this.count, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, terminated: false }] : [];

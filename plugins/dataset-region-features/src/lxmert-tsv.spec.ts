@@ -45,6 +45,12 @@ describe('readLxmertTsv', () => {
     expect((await collect(TINY, { topk: 0 })).length).toBe(0);
   });
 
+  it('names the file when it is not UTF-8 text (a binary file given as the TSV)', async () => {
+    const path = join(tmp(), 'features.npz');
+    writeFileSync(path, Buffer.concat([Buffer.from('PK\n'), Buffer.from([0xff, 0xfe, 0x00, 0x80])]));
+    await expect(collect(path)).rejects.toThrow(`${path}: not UTF-8 text: invalid bytes in [0, 7) (a binary file, not a text one?)`);
+  });
+
   it('writes the same bytes it read, atomically, and reads them back', async () => {
     const dir = tmp();
     const out = join(dir, 'copy.tsv');

@@ -6,7 +6,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { inflateRawSync } from 'node:zlib';
+import { RegionFeatureError } from './errors.ts';
 import { LineSplitter, type TextLine } from './lines.ts';
 import { formatLxmertLine, parseLxmertLines, type LxmertReadOptions, type LxmertRecord } from './lxmert-tsv.ts';
 import { parseNpy } from './npy.ts';
@@ -22,8 +24,16 @@ export async function* readTextLines(path: string): AsyncGenerator<TextLine> {
   const split = new LineSplitter();
   const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   try {
-    for await (const chunk of stream) yield* split.push(chunk as Buffer);
-    yield* split.end();
+    // Errors are caught while reading, not around the yields: a consumer's error passes through as is.
+    const lines = (read: () => TextLine[]): TextLine[] => {
+      try {
+        return read();
+      } catch (error) {
+        throw new RegionFeatureError(`${path}: ${(error as Error).message}`, { cause: error });
+      }
+    };
+    for await (const chunk of stream) yield* lines(() => split.push(chunk as Buffer));
+    yield* lines(() => split.end());
   } finally {
     stream.destroy(); // stops reading when the consumer breaks early (topk)
   }
@@ -46,17 +56,23 @@ export function readLxmertTsv(path: string, options: LxmertReadOptions = {}): As
 export async function writeLxmertTsv(path: string, records: Iterable<LxmertRecord> | AsyncIterable<LxmertRecord>): Promise<number> {
   const tmp = join(path, '..', `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const out = createWriteStream(tmp, { flags: 'wx' }); // 'wx': never write into a file already there
+  // A write can fail while the next record is awaited (an async source): kept here, as an 'error'
+  // event with no listener would crash the process and leave the temporary file behind.
+  let failed: Error | undefined;
+  out.on('error', (error) => void (failed ??= error));
   // The file is created when the stream opens, asynchronously: wait for it, so that a failure on the
   // first record removes a file that exists rather than racing its creation and leaving it behind.
   await once(out, 'ready');
   let count = 0;
   try {
     for await (const record of records) {
+      if (failed) throw failed;
       if (!out.write(`${formatLxmertLine(record)}\r\n`)) await once(out, 'drain');
       count++;
     }
+    if (failed) throw failed;
     out.end();
-    await once(out, 'finish');
+    await finished(out); // rejects on an error, even one raised before it was called
     await rename(tmp, path);
     return count;
   } catch (e) {

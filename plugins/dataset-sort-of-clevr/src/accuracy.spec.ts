@@ -26,6 +26,15 @@ describe('sort-of-clevr-accuracy', () => {
     expect(await score('count')).toEqual(['accuracy-count', 1]);
   });
 
+  it('refuses a NaN logit, naming the row and column, instead of silently answering class 0', async () => {
+    const metric = sortOfClevrAccuracyMetric.create({}, ctx);
+    // Row 0's answer is class 0 (its label): a NaN in column 1 must not pass as a hit.
+    const bad = tensor([[1, Number.NaN, 0]]);
+    await expect(metric.update({ logits: bad }, { label: ints([0]), questionSubtype: ints([0]) })).rejects.toThrow(
+      'accuracy-all: logit at row 0, column 1 is NaN',
+    );
+  });
+
   it('accumulates over batches until reset, and is NaN with no question of its type', async () => {
     const metric = sortOfClevrAccuracyMetric.create({ questions: 'furthest' }, ctx);
     expect(metric.higherIsBetter).toBe(true);

@@ -51,7 +51,11 @@ class QuestionTypeAccuracy implements Metric {
     for (let r = 0; r < rows; r++) {
       if (!this.#keep.has(subtypes[r]!)) continue;
       let best = 0; // the first of equal logits, as torch.argmax
-      for (let c = 1; c < classes; c++) if (logits[r * classes + c]! > logits[r * classes + best]!) best = c;
+      for (let c = 0; c < classes; c++) {
+        // A NaN logit would lose every comparison and silently answer class 0: an error instead.
+        if (Number.isNaN(logits[r * classes + c]!)) throw new RangeError(`${this.name}: logit at row ${r}, column ${c} is NaN`);
+        if (logits[r * classes + c]! > logits[r * classes + best]!) best = c;
+      }
       this.#total++;
       if (best === targets[r]) this.#hits++;
     }

@@ -43,18 +43,26 @@ describe('softTargets', () => {
   const withUnknown = buildAnswerVocab(train, { source: 'all-answers', minCount: 3, unknown: '<unk>' });
 
   it('scores each normalised human answer in the vocabulary and counts the ones outside it', () => {
-    const capped = softTargets(people!, vocab);
+    const capped = softTargets(people!, vocab, 'capped');
     expect(Array.from(capped.scores)).toEqual([0, 0, 1, 0, 0, 0, 1, 0]);
     expect(capped.outOfVocabulary).toBe(0);
     const official = softTargets(people!, vocab, 'leave-one-out');
     expect(Array.from(official.scores)).toEqual([0, 0, 1, 0, 0, 0, Math.fround(0.9), 0]);
-    const outside = softTargets(net!, vocab); // netting ×2 and mesh ×1 are not in it
+    const outside = softTargets(net!, vocab, 'capped'); // netting ×2 and mesh ×1 are not in it
     expect([Array.from(outside.scores), outside.outOfVocabulary]).toEqual([[0, 0, 0, 1, 0, 0, 0, 0], 3]);
   });
 
-  it('pools answers outside the vocabulary into its unknown entry when it has one', () => {
-    expect(Array.from(softTargets(net!, withUnknown, 'leave-one-out').scores)).toEqual([Math.fround(0.9), 0, 0, 0, 1, 0, 0, 0, 0]);
-    expect(Array.from(softTargets(net!, withUnknown).scores)[0]).toBe(1);
+  it('scores leave-one-out by default, as bottom-up attention’s get_score that LXMERT, MCAN and ViLBERT train on', () => {
+    // "3" was given by 3 of 10 humans: get_score(3) = 0.9, where min(1, 3/3) would say 1.
+    expect(Array.from(softTargets(people!, vocab).scores)).toEqual([0, 0, 1, 0, 0, 0, Math.fround(0.9), 0]);
+    expect(vqaExampleFields(people!, vocab).targets.data[6]).toBe(Math.fround(0.9));
+  });
+
+  it('never targets the unknown entry (MMF leaves UNK_INDEX at 0), while counting answers outside the vocabulary', () => {
+    for (const scoring of ['leave-one-out', 'capped'] as const) {
+      const { scores, outOfVocabulary } = softTargets(net!, withUnknown, scoring);
+      expect([Array.from(scores), outOfVocabulary]).toEqual([[0, 0, 0, 0, 1, 0, 0, 0, 0], 3]);
+    }
     expect(() => softTargets(net!, vocab, 'soft' as never)).toThrow("softTargets: scoring must be 'capped' or 'leave-one-out', got \"soft\"");
   });
 

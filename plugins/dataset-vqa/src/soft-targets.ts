@@ -66,13 +66,15 @@ export interface SoftTargets {
 }
 
 /**
- * Dense soft targets over `vocab` for binary cross-entropy. Human answers outside the vocabulary
- * are pooled into its unknown entry when it has one (scored by their total count), else dropped;
- * either way they are counted in `outOfVocabulary`.
+ * Dense soft targets over `vocab` for binary cross-entropy, scored `leave-one-out` by default
+ * (bottom-up attention's, LXMERT's, MCAN's and ViLBERT's `get_score`: 0.3, 0.6, 0.9, 1). Human
+ * answers outside the vocabulary get no target and are counted in `outOfVocabulary`; the unknown
+ * entry's target stays 0, as MMF's VQAAnswerProcessor leaves UNK_INDEX (a predicted unknown entry
+ * matches no human, so training towards it could only cost accuracy).
  * @example
- * const { scores } = softTargets(annotation, vocab, 'leave-one-out');
+ * const { scores } = softTargets(annotation, vocab);
  */
-export function softTargets(annotation: Pick<VqaAnnotation, 'answers'>, vocab: AnswerVocab, scoring: VqaScoring = 'capped'): SoftTargets {
+export function softTargets(annotation: Pick<VqaAnnotation, 'answers'>, vocab: AnswerVocab, scoring: VqaScoring = 'leave-one-out'): SoftTargets {
   return softTargetsFrom(humanAnswerCounts(annotation), annotation.answers.length, vocab, scoring);
 }
 
@@ -86,10 +88,9 @@ function softTargetsFrom(humanCounts: ReadonlyMap<string, number>, humans: numbe
   let outOfVocabulary = 0;
   for (const [answer, count] of humanCounts) {
     const index = vocab.indexOf(answer);
-    if (index >= 0) scores[index] = score(count);
-    else outOfVocabulary += count;
+    if (index < 0) outOfVocabulary += count;
+    else if (index !== vocab.unknownIndex) scores[index] = score(count);
   }
-  if (outOfVocabulary > 0 && vocab.unknownIndex >= 0) scores[vocab.unknownIndex] = score(outOfVocabulary);
   return { scores, outOfVocabulary };
 }
 
@@ -111,9 +112,9 @@ export interface VqaExampleFields {
  * The target side of a dataset example: ids, soft targets, counts and type codes, ready to be
  * joined with the question's tokens and the image's region features.
  * @example
- * const fields = vqaExampleFields(examples[0], vocab, 'leave-one-out');
+ * const fields = vqaExampleFields(examples[0], vocab);
  */
-export function vqaExampleFields(example: VqaExample, vocab: AnswerVocab, scoring: VqaScoring = 'capped'): VqaExampleFields {
+export function vqaExampleFields(example: VqaExample, vocab: AnswerVocab, scoring: VqaScoring = 'leave-one-out'): VqaExampleFields {
   const shape = [vocab.size];
   const humanCounts = humanAnswerCounts(example);
   return {

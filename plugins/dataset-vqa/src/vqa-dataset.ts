@@ -38,7 +38,7 @@ const annotated = (q: VqaQuestion | VqaExample): q is VqaExample => 'answers' in
 /**
  * One example per question (file order).
  * @example
- * const ds = new VqaDataset(await readVqa(paths), { name: 'vqa', tokenizer, maxTextLength: 20, answerVocab, scoring: 'capped' });
+ * const ds = new VqaDataset(await readVqa(paths), { name: 'vqa', tokenizer, maxTextLength: 20, answerVocab, scoring: 'leave-one-out' });
  */
 export class VqaDataset implements Dataset {
   readonly size: number;

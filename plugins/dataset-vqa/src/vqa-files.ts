@@ -76,7 +76,7 @@ export async function loadAnswerVocab(path: string): Promise<AnswerVocab> {
  * @returns where it went
  */
 export async function saveRunAnswerVocab(vocab: AnswerVocab, outputDir: string, file: string): Promise<string> {
-  if (basename(file) !== file) throw new RangeError(`vqa: answerVocab.file must be a file name inside the run's output directory, got ${JSON.stringify(file)}`);
+  if (basename(file) !== file || file === '.' || file === '..') throw new RangeError(`vqa: answerVocab.file must be a file name inside the run's output directory, got ${JSON.stringify(file)}`);
   await mkdir(outputDir, { recursive: true });
   const path = join(outputDir, file);
   await saveAnswerVocab(vocab, path);

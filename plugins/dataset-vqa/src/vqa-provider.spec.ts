@@ -76,6 +76,25 @@ describe('vqa dataset', () => {
     expect(values(ex['regions']).slice(0, 4)).toEqual([100, 101, 102, 103]);
   });
 
+  it('scores soft targets leave-one-out by default (0.9 for 3 of 10 humans, as LXMERT, MCAN and ViLBERT), capped on request', async () => {
+    const context = runtime.createContext({ seed: 0 });
+    const answerVocab = { source: 'all-answers', minCount: 3 }; // yes pitcher 2 net orange no 3 red
+    const byDefault = await runtime.datasets.create('vqa', { ...train, answerVocab }, context, 'data.train');
+    const ex = (await byDefault.get(2)) as Record<string, unknown>; // orange ×7, red ×3
+    expect(values(ex['targets'])).toEqual([0, 0, 0, 0, 1, 0, 0, Math.fround(0.9)]);
+    const capped = await runtime.datasets.create('vqa', { ...train, answerVocab, scoring: 'capped' }, context, 'data.train');
+    expect(values(((await capped.get(2)) as Record<string, unknown>)['targets'])).toEqual([0, 0, 0, 0, 1, 0, 0, 1]);
+  });
+
+  it('refuses an answerVocab.file that is not a file name inside the output directory', async () => {
+    const context = runtime.createContext({ seed: 0, outputDir: mkdtempSync(join(tmpdir(), 'vqa-run-')) });
+    for (const file of ['..', '.', 'sub/v.json']) {
+      await expect(runtime.datasets.create('vqa', { ...train, answerVocab: { file } }, context, 'data.train')).rejects.toThrow(
+        `vqa: answerVocab.file must be a file name inside the run's output directory, got ${JSON.stringify(file)}`,
+      );
+    }
+  });
+
   it('names the question and image a store lacks, an unknown store, and a misspelt option', async () => {
     const context = runtime.createContext({ seed: 0 });
     const val = { questions: FILES.valQuestions, annotations: FILES.valAnnotations, regions: { name: 'memory' }, answerVocab: { minCount: 1 } };

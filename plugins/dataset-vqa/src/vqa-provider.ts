@@ -36,6 +36,7 @@ export interface VqaConfig {
   readonly maxRegions?: number;
   /** `{ minCount, topK, source, unknown, file }` to build from this split's annotations, or the path of a saved vocabulary. */
   readonly answerVocab?: string | { readonly [option: string]: unknown };
+  /** Soft-target scores: `leave-one-out` (default; 0.3, 0.6, 0.9, 1 as LXMERT/MCAN/ViLBERT) or `capped` (min(1, count/3)). */
   readonly scoring?: 'capped' | 'leave-one-out';
   readonly split?: string;
   readonly limit?: number;
@@ -137,7 +138,8 @@ async function makeVqa(config: DatasetConfig, context: CreateContext): Promise<V
   if (lowercase !== undefined && typeof lowercase !== 'boolean') throw new RangeError(`vqa: lowercase must be true or false, got ${JSON.stringify(lowercase)}`);
   const maxTextLength = o.int('maxTextLength', VQA_MAX_TEXT_LENGTH, 3);
   const maxRegions = o.int('maxRegions', VQA_MAX_REGIONS, 1);
-  const scoring = o.oneOf('scoring', 'capped', ['capped', 'leave-one-out'] as const);
+  // Default: the official per-answer score (0.3, 0.6, 0.9, 1), the soft targets LXMERT, MCAN and ViLBERT train on.
+  const scoring = o.oneOf('scoring', 'leave-one-out', ['capped', 'leave-one-out'] as const);
   const split = o.string('split', undefined);
   const imageKey = o.string('imageKey', undefined);
   const limit = config.limit === undefined ? undefined : o.int('limit', 1, 1);
