@@ -36,7 +36,9 @@ export async function loadRun(configPath: string, overrides: readonly string[], 
   const absolute = resolve(cwd, configPath);
   // Messages name the file as the user typed it, when that path means the same file here.
   const parsed = await loadRunConfig(resolve(configPath) === absolute ? configPath : absolute, overrides, configPath);
+  // Loaded as written (errors name the path the user wrote), stored absolute (see absolutePlugins).
+  const runtime = createRuntime(await loadPlugins(parsed.plugins, dirname(absolute), importer));
   const plugins = absolutePlugins(parsed.plugins, dirname(absolute));
   const config: RunConfig = plugins === undefined ? parsed : { ...parsed, plugins };
-  return { configPath, config, runtime: createRuntime(await loadPlugins(config.plugins, dirname(absolute), importer)) };
+  return { configPath, config, runtime };
 }

@@ -60,7 +60,7 @@ describe.skipIf(!addon)('native size checks against int64 overflow', () => {
   it('attention: batch · tq · tk scores', () => {
     const offs = new Int32Array(2 ** 3);
     expect(() =>
-      addon!.attention(empty, empty, empty, null, empty, null, offs, offs, offs, null, 2 ** 31 - 1, 2 ** 31 - 1, 0, 0, 0, 0, 1, false, 0, 1),
+      addon!.attention(empty, empty, empty, null, empty, null, offs, offs, offs, offs, 2 ** 31 - 1, 2 ** 31 - 1, 0, 0, 0, 0, 1, false, 0, 1),
     ).toThrow(/native Attention: scores: the product of its dimensions overflows int64/);
   });
 });
