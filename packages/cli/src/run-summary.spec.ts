@@ -3,14 +3,22 @@
 import { describe, expect, it } from 'vitest';
 import { formatRunSummary, RunSummaryCollector } from './run-summary.ts';
 
-describe('RunSummaryCollector', () => {
-  it('counts training time from epoch-start to each batch-end, leaving evaluation out', () => {
-    let now = 0;
-    const c = new RunSummaryCollector(() => now);
-    const at = (t: number, e: Parameters<RunSummaryCollector['observe']>[0]): void => {
+/** A collector on a test clock, and `at(t, event)` that observes the event at time t (ms). */
+function timed(): { c: RunSummaryCollector; at: (t: number, e: Parameters<RunSummaryCollector['observe']>[0]) => void } {
+  let now = 0;
+  const c = new RunSummaryCollector(() => now);
+  return {
+    c,
+    at: (t, e) => {
       now = t;
       c.observe(e);
-    };
+    },
+  };
+}
+
+describe('RunSummaryCollector', () => {
+  it('counts training time from epoch-start to each batch-end, leaving evaluation out', () => {
+    const { c, at } = timed();
     at(0, { type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
     at(1000, { type: 'epoch-start', epoch: 0, step: 0 });
     at(2000, { type: 'batch-end', epoch: 0, step: 1, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 64 });
@@ -26,12 +34,7 @@ describe('RunSummaryCollector', () => {
   });
 
   it('times the steps after an evaluation every N steps (no epoch-start follows it) and leaves pauses out', () => {
-    let now = 0;
-    const c = new RunSummaryCollector(() => now);
-    const at = (t: number, e: Parameters<RunSummaryCollector['observe']>[0]): void => {
-      now = t;
-      c.observe(e);
-    };
+    const { c, at } = timed();
     const batch = (step: number) => ({ type: 'batch-end', epoch: 0, step, loss: 1, lr: 0, examplesPerSecond: 0, batchSize: 10 }) as const;
     at(0, { type: 'run-start', runId: 'r', backend: 'native', backendReason: '', config: {} });
     at(0, { type: 'epoch-start', epoch: 0, step: 0 });
